@@ -1,0 +1,4 @@
+export * from './address';
+export * from './names';
+export * from './routing';
+export * from './sender';

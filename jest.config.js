@@ -1,0 +1,9 @@
+/** Unit tests sit beside the code (`src/**/*.test.ts`); integration tests in `test/`. */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/core/src', '<rootDir>/orchestrator/src', '<rootDir>/ldap-bridge/src', '<rootDir>/haraka-plugins', '<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: { module: 'commonjs', target: 'ES2022', esModuleInterop: true } }] },
+  testTimeout: 60000,
+};

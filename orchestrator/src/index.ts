@@ -1,0 +1,5 @@
+export * from './config/settings';
+export * from './config/paths';
+export * from './config/passwords';
+export * from './store';
+export * from './services';

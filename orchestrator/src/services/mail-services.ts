@@ -1,0 +1,339 @@
+/**
+ * One function per operation, shared by the CLI, the REST API and the LDAP bridge
+ * (STYLE 3). Every input is checked before the store is touched, so a refused
+ * request changes nothing.
+ */
+import fs from 'node:fs';
+import {
+  aliasNameError,
+  formatAddress,
+  isDomainName,
+  mailboxNameError,
+  OWNER_TYPES,
+  parseAddress,
+  passwordError,
+  usernameError,
+  type OwnerType,
+  type RoutingDirectory,
+} from '@mail/core';
+import { hashPassword, verifyPassword } from '../config/passwords';
+import { mailboxHome, type DataPaths } from '../config/paths';
+import { StoreConflict, type GroupRow, type MailboxRow, type Store } from '../store';
+import { conflict, invalid, notFound, ServiceError } from './errors';
+
+export interface MailboxView {
+  address: string;
+  name: string;
+  domain: string;
+  ownerType: OwnerType;
+  owner: string;
+  active: boolean;
+  pop3: boolean;
+  aliases: string[];
+  createdAt: string;
+}
+
+export interface NewMailbox {
+  address: string;
+  owner: string;
+  ownerType?: OwnerType;
+  /** App-owned mailboxes authenticate with their own password. */
+  password?: string;
+}
+
+export class MailServices {
+  constructor(
+    readonly store: Store,
+    private readonly paths: DataPaths,
+  ) {}
+
+  // ---- domains ----
+
+  async addDomain(name: string): Promise<void> {
+    const domain = name.trim().toLowerCase();
+    if (!isDomainName(domain)) throw invalid(`'${name}' is not a valid domain name`);
+    if (await this.store.getDomain(domain)) throw conflict(`domain ${domain} already exists`);
+    await this.guard(this.store.addDomain(domain));
+  }
+
+  async removeDomain(name: string): Promise<void> {
+    const domain = await this.requireDomain(name);
+    const mailboxes = await this.store.listMailboxes(domain);
+    const aliases = await this.store.listAliases({ domain });
+    if (mailboxes.length > 0 || aliases.length > 0) {
+      throw conflict(`domain ${domain} still has ${mailboxes.length} mailbox(es) and ${aliases.length} alias(es)`);
+    }
+    await this.guard(this.store.removeDomain(domain));
+  }
+
+  listDomains() {
+    return this.store.listDomains();
+  }
+
+  async setMasquerade(name: string, allowed: boolean): Promise<void> {
+    await this.guard(this.store.setDomainMasquerade(await this.requireDomain(name), allowed));
+  }
+
+  // ---- users and groups ----
+
+  async addUser(username: string, password: string): Promise<void> {
+    checkName(username);
+    checkPassword(password);
+    if (await this.store.getUser(username)) throw conflict(`user ${username} already exists`);
+    if (await this.store.getGroup(username)) throw conflict(`a group named ${username} exists`);
+    await this.guard(this.store.addUser(username, await hashPassword(password)));
+  }
+
+  async setUserPassword(username: string, password: string): Promise<void> {
+    checkPassword(password);
+    if (!(await this.store.getUser(username))) throw notFound(`user ${username} does not exist`);
+    await this.guard(this.store.setUserPassword(username, await hashPassword(password)));
+  }
+
+  async removeUser(username: string): Promise<void> {
+    if (!(await this.store.getUser(username))) throw notFound(`user ${username} does not exist`);
+    await this.guard(this.store.removeUser(username));
+  }
+
+  async listUsers(): Promise<{ username: string; createdAt: string; groups: string[] }[]> {
+    const groups = await this.store.listGroups();
+    return (await this.store.listUsers()).map((u) => ({
+      username: u.username,
+      createdAt: u.createdAt,
+      groups: groups.filter((g) => g.members.includes(u.username)).map((g) => g.name),
+    }));
+  }
+
+  async addGroup(name: string, members: string[]): Promise<void> {
+    checkName(name);
+    if (await this.store.getGroup(name)) throw conflict(`group ${name} already exists`);
+    if (await this.store.getUser(name)) throw conflict(`a user named ${name} exists`);
+    await this.requireUsers(members);
+    await this.guard(this.store.addGroup(name, members));
+  }
+
+  async setGroupMembers(name: string, members: string[]): Promise<void> {
+    if (!(await this.store.getGroup(name))) throw notFound(`group ${name} does not exist`);
+    await this.requireUsers(members);
+    await this.guard(this.store.setGroupMembers(name, members));
+  }
+
+  async removeGroup(name: string): Promise<void> {
+    if (!(await this.store.getGroup(name))) throw notFound(`group ${name} does not exist`);
+    await this.guard(this.store.removeGroup(name));
+  }
+
+  listGroups(): Promise<GroupRow[]> {
+    return this.store.listGroups();
+  }
+
+  // ---- mailboxes ----
+
+  async addMailbox(input: NewMailbox): Promise<MailboxView> {
+    const ownerType = input.ownerType ?? 'user';
+    if (!OWNER_TYPES.includes(ownerType)) throw invalid(`owner type must be one of ${OWNER_TYPES.join(', ')}`);
+    const { name, domain, address } = splitMailboxAddress(input.address);
+    const nameProblem = mailboxNameError(name, ownerType);
+    if (nameProblem) throw invalid(`${input.address}: ${nameProblem}`);
+    await this.requireDomain(domain);
+    await this.requireFreeAddress(address);
+    await this.requireOwner(ownerType, input.owner);
+    let passwordHash: string | null = null;
+    if (ownerType === 'app') {
+      if (input.password === undefined) throw invalid('an app-owned mailbox needs --password');
+      checkPassword(input.password);
+      passwordHash = await hashPassword(input.password);
+    } else if (input.password !== undefined) {
+      throw invalid(`a ${ownerType}-owned mailbox uses its owner's password; --password is only for apps`);
+    }
+    const row = { address, name, domain, ownerType, owner: input.owner, active: true, pop3: false, passwordHash };
+    await this.guard(this.store.addMailbox(row));
+    return this.getMailbox(address);
+  }
+
+  async getMailbox(address: string): Promise<MailboxView> {
+    const row = await this.requireMailbox(address);
+    return toView(row, (await this.store.listAliases({ mailbox: row.address })).map((a) => a.address));
+  }
+
+  async listMailboxes(domain?: string): Promise<MailboxView[]> {
+    if (domain !== undefined) await this.requireDomain(domain);
+    const aliases = await this.store.listAliases();
+    return (await this.store.listMailboxes(domain?.toLowerCase())).map((m) =>
+      toView(m, aliases.filter((a) => a.mailbox === m.address).map((a) => a.address)),
+    );
+  }
+
+  async setMailboxActive(address: string, active: boolean): Promise<void> {
+    const row = await this.requireMailbox(address);
+    await this.guard(this.store.updateMailbox(row.address, { active }));
+  }
+
+  async setMailboxPop3(address: string, pop3: boolean): Promise<void> {
+    const row = await this.requireMailbox(address);
+    await this.guard(this.store.updateMailbox(row.address, { pop3 }));
+  }
+
+  /** Mail stays on disk (archived under vmail/) unless deleteMails is set. */
+  async removeMailbox(address: string, options: { deleteMails?: boolean } = {}): Promise<void> {
+    const row = await this.requireMailbox(address);
+    await this.guard(this.store.removeMailbox(row.address));
+    if (options.deleteMails) fs.rmSync(mailboxHome(this.paths, row.address), { recursive: true, force: true });
+  }
+
+  // ---- aliases and catch-all ----
+
+  /** Replaces the whole alias set of a mailbox. */
+  async setAliases(mailboxAddress: string, aliasAddresses: string[]): Promise<string[]> {
+    const mailbox = await this.requireMailbox(mailboxAddress);
+    const aliases: string[] = [];
+    for (const raw of aliasAddresses) {
+      const { name, domain, address } = splitMailboxAddress(raw);
+      const problem = aliasNameError(name);
+      if (problem) throw invalid(`${raw}: ${problem}`);
+      await this.requireDomain(domain);
+      if (address === mailbox.address) throw invalid(`${address} is the mailbox itself`);
+      await this.requireFreeAddress(address, mailbox.address);
+      aliases.push(address);
+    }
+    await this.guard(this.store.replaceAliases(mailbox.address, aliases));
+    return [...new Set(aliases)];
+  }
+
+  listAliases(filter: { mailbox?: string; domain?: string } = {}) {
+    return this.store.listAliases(filter);
+  }
+
+  /** The catch-all of a domain: mailboxes (on any of our domains) that take unknown addresses. */
+  async setCatchAll(domainName: string, mailboxes: string[]): Promise<string[]> {
+    const domain = await this.requireDomain(domainName);
+    const resolved: string[] = [];
+    for (const address of mailboxes) resolved.push((await this.requireMailbox(address)).address);
+    await this.guard(this.store.setCatchAll(domain, resolved));
+    return [...new Set(resolved)];
+  }
+
+  async getCatchAll(domainName: string): Promise<string[]> {
+    return this.store.getCatchAll(await this.requireDomain(domainName));
+  }
+
+  // ---- authentication and routing (for the LDAP bridge) ----
+
+  /**
+   * Login with the full mailbox address: the owner's password, any member's own
+   * password for a group mailbox, the app's password for an app mailbox. Aliases
+   * and disabled mailboxes cannot log in.
+   */
+  async authenticateMailbox(address: string, password: string): Promise<boolean> {
+    const mailbox = await this.store.getMailbox(address.toLowerCase());
+    if (!mailbox || !mailbox.active || password.length === 0) return false;
+    for (const hash of await this.passwordHashesFor(mailbox)) {
+      if (await verifyPassword(password, hash)) return true;
+    }
+    return false;
+  }
+
+  private async passwordHashesFor(mailbox: MailboxRow): Promise<string[]> {
+    switch (mailbox.ownerType) {
+      case 'app':
+        return mailbox.passwordHash ? [mailbox.passwordHash] : [];
+      case 'user': {
+        const user = await this.store.getUser(mailbox.owner);
+        return user ? [user.passwordHash] : [];
+      }
+      case 'group': {
+        const group = await this.store.getGroup(mailbox.owner);
+        const users = await Promise.all((group?.members ?? []).map((m) => this.store.getUser(m)));
+        return users.flatMap((u) => (u ? [u.passwordHash] : []));
+      }
+    }
+  }
+
+  async authenticateUser(username: string, password: string): Promise<boolean> {
+    const user = await this.store.getUser(username);
+    return user !== undefined && password.length > 0 && verifyPassword(password, user.passwordHash);
+  }
+
+  /** The directory recipient routing runs against, read live from the store. */
+  routingDirectory(): RoutingDirectory {
+    const store = this.store;
+    const record = (m: MailboxRow | undefined) => m && { address: m.address, active: m.active };
+    return {
+      isLocalDomain: async (domain) => (await store.getDomain(domain)) !== undefined,
+      findMailbox: async (address) => record(await store.getMailbox(address)),
+      findAliasTarget: async (address) => {
+        const alias = await store.getAlias(address);
+        return alias && record(await store.getMailbox(alias.mailbox));
+      },
+      catchAll: async (domain) => {
+        const mailboxes = await Promise.all((await store.getCatchAll(domain)).map((a) => store.getMailbox(a)));
+        return mailboxes.flatMap((m) => (m ? [{ address: m.address, active: m.active }] : []));
+      },
+    };
+  }
+
+  // ---- helpers ----
+
+  private async requireDomain(name: string): Promise<string> {
+    const domain = name.trim().toLowerCase();
+    if (!(await this.store.getDomain(domain))) throw notFound(`domain ${domain} does not exist`);
+    return domain;
+  }
+
+  private async requireMailbox(address: string): Promise<MailboxRow> {
+    const row = await this.store.getMailbox(address.trim().toLowerCase());
+    if (!row) throw notFound(`mailbox ${address} does not exist`);
+    return row;
+  }
+
+  private async requireFreeAddress(address: string, aliasOf?: string): Promise<void> {
+    if (await this.store.getMailbox(address)) throw conflict(`${address} is already a mailbox`);
+    const alias = await this.store.getAlias(address);
+    if (alias && alias.mailbox !== aliasOf) throw conflict(`${address} is already an alias of ${alias.mailbox}`);
+  }
+
+  private async requireOwner(ownerType: OwnerType, owner: string): Promise<void> {
+    if (ownerType === 'user' && !(await this.store.getUser(owner))) throw notFound(`user ${owner} does not exist`);
+    if (ownerType === 'group' && !(await this.store.getGroup(owner))) throw notFound(`group ${owner} does not exist`);
+    if (ownerType === 'app') checkName(owner);
+  }
+
+  private async requireUsers(usernames: string[]): Promise<void> {
+    for (const username of usernames) {
+      if (!(await this.store.getUser(username))) throw notFound(`user ${username} does not exist`);
+    }
+  }
+
+  /** A race lost between our check and the write still surfaces as a clear conflict. */
+  private async guard(write: Promise<void>): Promise<void> {
+    try {
+      await write;
+    } catch (err) {
+      if (err instanceof StoreConflict) throw conflict(err.message);
+      throw err;
+    }
+  }
+}
+
+function splitMailboxAddress(raw: string): { name: string; domain: string; address: string } {
+  const parsed = parseAddress(raw);
+  if (!parsed) throw invalid(`'${raw}' is not a valid address (name@domain)`);
+  return { name: parsed.local, domain: parsed.domain, address: formatAddress(parsed.local, parsed.domain) };
+}
+
+function checkName(name: string): void {
+  const problem = usernameError(name);
+  if (problem) throw invalid(`'${name}': ${problem}`);
+}
+
+function checkPassword(password: string): void {
+  const problem = passwordError(password);
+  if (problem) throw invalid(problem);
+}
+
+function toView(row: MailboxRow, aliases: string[]): MailboxView {
+  const { passwordHash: _hidden, ...rest } = row;
+  return { ...rest, aliases };
+}
+
+export { ServiceError };

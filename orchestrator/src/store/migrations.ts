@@ -1,0 +1,47 @@
+/** Versioned schema; the index + 1 is the version stored in PRAGMA user_version. */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE domains (
+    name TEXT PRIMARY KEY,
+    masquerade INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL
+  );
+  CREATE TABLE users (
+    username TEXT PRIMARY KEY,
+    password_hash TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE TABLE groups (
+    name TEXT PRIMARY KEY,
+    created_at TEXT NOT NULL
+  );
+  CREATE TABLE group_members (
+    group_name TEXT NOT NULL REFERENCES groups(name) ON DELETE CASCADE,
+    username TEXT NOT NULL REFERENCES users(username) ON DELETE CASCADE,
+    PRIMARY KEY (group_name, username)
+  );
+  CREATE TABLE mailboxes (
+    address TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    domain TEXT NOT NULL REFERENCES domains(name) ON DELETE RESTRICT,
+    owner_type TEXT NOT NULL CHECK (owner_type IN ('user', 'group', 'app')),
+    owner TEXT NOT NULL,
+    active INTEGER NOT NULL DEFAULT 1,
+    pop3 INTEGER NOT NULL DEFAULT 0,
+    password_hash TEXT,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX mailboxes_owner ON mailboxes(owner_type, owner);
+  CREATE TABLE aliases (
+    address TEXT PRIMARY KEY,
+    domain TEXT NOT NULL REFERENCES domains(name) ON DELETE RESTRICT,
+    mailbox TEXT NOT NULL REFERENCES mailboxes(address) ON DELETE CASCADE
+  );
+  CREATE INDEX aliases_mailbox ON aliases(mailbox);
+  CREATE TABLE catchall (
+    domain TEXT NOT NULL REFERENCES domains(name) ON DELETE CASCADE,
+    mailbox TEXT NOT NULL REFERENCES mailboxes(address) ON DELETE CASCADE,
+    PRIMARY KEY (domain, mailbox)
+  );
+  `,
+];

@@ -1,0 +1,333 @@
+/** SQLite backend (better-sqlite3, WAL): the CLI, the API and the LDAP bridge share one file. */
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { OwnerType } from '@mail/core';
+import { MIGRATIONS } from './migrations';
+import {
+  StoreConflict,
+  type AliasRow,
+  type DomainRow,
+  type GroupRow,
+  type MailboxPatch,
+  type MailboxRow,
+  type Store,
+  type UserRow,
+} from './types';
+
+interface MailboxDbRow {
+  address: string;
+  name: string;
+  domain: string;
+  owner_type: OwnerType;
+  owner: string;
+  active: number;
+  pop3: number;
+  password_hash: string | null;
+  created_at: string;
+}
+
+const now = (): string => new Date().toISOString();
+
+export class SqliteStore implements Store {
+  private readonly db: Database.Database;
+
+  constructor(file: string, options: { readonly?: boolean } = {}) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    this.db = new Database(file, { readonly: options.readonly ?? false });
+    this.db.pragma('busy_timeout = 5000');
+    if (!options.readonly) {
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = FULL');
+      this.migrate();
+    }
+    this.db.pragma('foreign_keys = ON');
+  }
+
+  private migrate(): void {
+    const current = this.db.pragma('user_version', { simple: true }) as number;
+    if (current > MIGRATIONS.length) {
+      throw new Error(`store schema version ${current} is newer than this program (${MIGRATIONS.length})`);
+    }
+    MIGRATIONS.slice(current).forEach((sql, i) => {
+      this.db.transaction(() => {
+        this.db.exec(sql);
+        this.db.pragma(`user_version = ${current + i + 1}`);
+      })();
+    });
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  /** Runs `fn` in a transaction and maps SQLite constraint errors to StoreConflict. */
+  private write(fn: () => void): Promise<void> {
+    try {
+      this.db.transaction(fn)();
+      return Promise.resolve();
+    } catch (err) {
+      const code = (err as { code?: string }).code ?? '';
+      if (code.startsWith('SQLITE_CONSTRAINT')) return Promise.reject(new StoreConflict(describeConstraint(err as Error)));
+      return Promise.reject(err as Error);
+    }
+  }
+
+  private expectChange(changes: number, what: string): void {
+    if (changes === 0) throw new StoreConflict(`${what} does not exist`);
+  }
+
+  async listDomains(): Promise<DomainRow[]> {
+    return this.db
+      .prepare<[], { name: string; masquerade: number; created_at: string }>('SELECT * FROM domains ORDER BY name')
+      .all()
+      .map((r) => ({ name: r.name, masquerade: r.masquerade === 1, createdAt: r.created_at }));
+  }
+
+  async getDomain(name: string): Promise<DomainRow | undefined> {
+    return (await this.listDomains()).find((d) => d.name === name);
+  }
+
+  addDomain(name: string): Promise<void> {
+    return this.write(() => {
+      this.db.prepare('INSERT INTO domains (name, created_at) VALUES (?, ?)').run(name, now());
+    });
+  }
+
+  setDomainMasquerade(name: string, allowed: boolean): Promise<void> {
+    return this.write(() => {
+      const info = this.db.prepare('UPDATE domains SET masquerade = ? WHERE name = ?').run(allowed ? 1 : 0, name);
+      this.expectChange(info.changes, `domain ${name}`);
+    });
+  }
+
+  removeDomain(name: string): Promise<void> {
+    return this.write(() => {
+      this.expectChange(this.db.prepare('DELETE FROM domains WHERE name = ?').run(name).changes, `domain ${name}`);
+    });
+  }
+
+  async listUsers(): Promise<UserRow[]> {
+    return this.db
+      .prepare<[], { username: string; password_hash: string; created_at: string }>('SELECT * FROM users ORDER BY username')
+      .all()
+      .map((r) => ({ username: r.username, passwordHash: r.password_hash, createdAt: r.created_at }));
+  }
+
+  async getUser(username: string): Promise<UserRow | undefined> {
+    const r = this.db
+      .prepare<[string], { username: string; password_hash: string; created_at: string }>('SELECT * FROM users WHERE username = ?')
+      .get(username);
+    return r && { username: r.username, passwordHash: r.password_hash, createdAt: r.created_at };
+  }
+
+  addUser(username: string, passwordHash: string): Promise<void> {
+    return this.write(() => {
+      if (this.db.prepare('SELECT 1 FROM groups WHERE name = ?').get(username)) {
+        throw new StoreConflict(`a group named ${username} exists`);
+      }
+      this.db.prepare('INSERT INTO users (username, password_hash, created_at) VALUES (?, ?, ?)').run(username, passwordHash, now());
+    });
+  }
+
+  setUserPassword(username: string, passwordHash: string): Promise<void> {
+    return this.write(() => {
+      const info = this.db.prepare('UPDATE users SET password_hash = ? WHERE username = ?').run(passwordHash, username);
+      this.expectChange(info.changes, `user ${username}`);
+    });
+  }
+
+  removeUser(username: string): Promise<void> {
+    return this.write(() => {
+      this.refuseIfOwner('user', username);
+      this.expectChange(this.db.prepare('DELETE FROM users WHERE username = ?').run(username).changes, `user ${username}`);
+    });
+  }
+
+  private refuseIfOwner(ownerType: OwnerType, owner: string): void {
+    const owned = this.db
+      .prepare<[string, string], { address: string }>('SELECT address FROM mailboxes WHERE owner_type = ? AND owner = ?')
+      .all(ownerType, owner);
+    if (owned.length > 0) {
+      throw new StoreConflict(`${ownerType} ${owner} owns mailboxes: ${owned.map((m) => m.address).join(', ')}`);
+    }
+  }
+
+  async listGroups(): Promise<GroupRow[]> {
+    const groups = this.db.prepare<[], { name: string }>('SELECT name FROM groups ORDER BY name').all();
+    const members = this.db
+      .prepare<[], { group_name: string; username: string }>('SELECT * FROM group_members ORDER BY username')
+      .all();
+    return groups.map((g) => ({ name: g.name, members: members.filter((m) => m.group_name === g.name).map((m) => m.username) }));
+  }
+
+  async getGroup(name: string): Promise<GroupRow | undefined> {
+    if (!this.db.prepare('SELECT 1 FROM groups WHERE name = ?').get(name)) return undefined;
+    const members = this.db
+      .prepare<[string], { username: string }>('SELECT username FROM group_members WHERE group_name = ? ORDER BY username')
+      .all(name);
+    return { name, members: members.map((m) => m.username) };
+  }
+
+  addGroup(name: string, members: string[]): Promise<void> {
+    return this.write(() => {
+      if (this.db.prepare('SELECT 1 FROM users WHERE username = ?').get(name)) {
+        throw new StoreConflict(`a user named ${name} exists`);
+      }
+      this.db.prepare('INSERT INTO groups (name, created_at) VALUES (?, ?)').run(name, now());
+      this.insertMembers(name, members);
+    });
+  }
+
+  setGroupMembers(name: string, members: string[]): Promise<void> {
+    return this.write(() => {
+      if (!this.db.prepare('SELECT 1 FROM groups WHERE name = ?').get(name)) throw new StoreConflict(`group ${name} does not exist`);
+      this.db.prepare('DELETE FROM group_members WHERE group_name = ?').run(name);
+      this.insertMembers(name, members);
+    });
+  }
+
+  private insertMembers(group: string, members: string[]): void {
+    const insert = this.db.prepare('INSERT INTO group_members (group_name, username) VALUES (?, ?)');
+    for (const member of new Set(members)) {
+      if (!this.db.prepare('SELECT 1 FROM users WHERE username = ?').get(member)) {
+        throw new StoreConflict(`user ${member} does not exist`);
+      }
+      insert.run(group, member);
+    }
+  }
+
+  removeGroup(name: string): Promise<void> {
+    return this.write(() => {
+      this.refuseIfOwner('group', name);
+      this.expectChange(this.db.prepare('DELETE FROM groups WHERE name = ?').run(name).changes, `group ${name}`);
+    });
+  }
+
+  async listMailboxes(domain?: string): Promise<MailboxRow[]> {
+    const rows =
+      domain === undefined
+        ? this.db.prepare<[], MailboxDbRow>('SELECT * FROM mailboxes ORDER BY domain, name').all()
+        : this.db.prepare<[string], MailboxDbRow>('SELECT * FROM mailboxes WHERE domain = ? ORDER BY name').all(domain);
+    return rows.map(toMailbox);
+  }
+
+  async getMailbox(address: string): Promise<MailboxRow | undefined> {
+    const row = this.db.prepare<[string], MailboxDbRow>('SELECT * FROM mailboxes WHERE address = ?').get(address);
+    return row && toMailbox(row);
+  }
+
+  async mailboxesOwnedBy(ownerType: OwnerType, owner: string): Promise<MailboxRow[]> {
+    return this.db
+      .prepare<[string, string], MailboxDbRow>('SELECT * FROM mailboxes WHERE owner_type = ? AND owner = ? ORDER BY address')
+      .all(ownerType, owner)
+      .map(toMailbox);
+  }
+
+  addMailbox(row: Omit<MailboxRow, 'createdAt'>): Promise<void> {
+    return this.write(() => {
+      this.refuseTakenAddress(row.address);
+      this.db
+        .prepare(
+          `INSERT INTO mailboxes (address, name, domain, owner_type, owner, active, pop3, password_hash, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(row.address, row.name, row.domain, row.ownerType, row.owner, row.active ? 1 : 0, row.pop3 ? 1 : 0, row.passwordHash, now());
+    });
+  }
+
+  /** Mailboxes and aliases share one address space. */
+  private refuseTakenAddress(address: string, exceptAliasOf?: string): void {
+    if (this.db.prepare('SELECT 1 FROM mailboxes WHERE address = ?').get(address)) {
+      throw new StoreConflict(`${address} is already a mailbox`);
+    }
+    const alias = this.db.prepare<[string], { mailbox: string }>('SELECT mailbox FROM aliases WHERE address = ?').get(address);
+    if (alias && alias.mailbox !== exceptAliasOf) throw new StoreConflict(`${address} is already an alias of ${alias.mailbox}`);
+  }
+
+  updateMailbox(address: string, patch: MailboxPatch): Promise<void> {
+    return this.write(() => {
+      const current = this.db.prepare<[string], MailboxDbRow>('SELECT * FROM mailboxes WHERE address = ?').get(address);
+      if (!current) throw new StoreConflict(`mailbox ${address} does not exist`);
+      this.db
+        .prepare('UPDATE mailboxes SET active = ?, pop3 = ?, password_hash = ? WHERE address = ?')
+        .run(
+          (patch.active ?? current.active === 1) ? 1 : 0,
+          (patch.pop3 ?? current.pop3 === 1) ? 1 : 0,
+          patch.passwordHash !== undefined ? patch.passwordHash : current.password_hash,
+          address,
+        );
+    });
+  }
+
+  removeMailbox(address: string): Promise<void> {
+    return this.write(() => {
+      const info = this.db.prepare('DELETE FROM mailboxes WHERE address = ?').run(address);
+      this.expectChange(info.changes, `mailbox ${address}`);
+    });
+  }
+
+  async listAliases(filter: { mailbox?: string; domain?: string } = {}): Promise<AliasRow[]> {
+    return this.db
+      .prepare<[string | null, string | null], AliasRow>(
+        `SELECT address, mailbox FROM aliases
+         WHERE (?1 IS NULL OR mailbox = ?1) AND (?2 IS NULL OR domain = ?2) ORDER BY mailbox, address`,
+      )
+      .all(filter.mailbox ?? null, filter.domain ?? null);
+  }
+
+  async getAlias(address: string): Promise<AliasRow | undefined> {
+    return this.db.prepare<[string], AliasRow>('SELECT address, mailbox FROM aliases WHERE address = ?').get(address);
+  }
+
+  replaceAliases(mailbox: string, addresses: string[]): Promise<void> {
+    return this.write(() => {
+      if (!this.db.prepare('SELECT 1 FROM mailboxes WHERE address = ?').get(mailbox)) {
+        throw new StoreConflict(`mailbox ${mailbox} does not exist`);
+      }
+      this.db.prepare('DELETE FROM aliases WHERE mailbox = ?').run(mailbox);
+      const insert = this.db.prepare('INSERT INTO aliases (address, domain, mailbox) VALUES (?, ?, ?)');
+      for (const address of new Set(addresses)) {
+        this.refuseTakenAddress(address, mailbox);
+        insert.run(address, address.slice(address.lastIndexOf('@') + 1), mailbox);
+      }
+    });
+  }
+
+  async getCatchAll(domain: string): Promise<string[]> {
+    return this.db
+      .prepare<[string], { mailbox: string }>('SELECT mailbox FROM catchall WHERE domain = ? ORDER BY mailbox')
+      .all(domain)
+      .map((r) => r.mailbox);
+  }
+
+  setCatchAll(domain: string, mailboxes: string[]): Promise<void> {
+    return this.write(() => {
+      if (!this.db.prepare('SELECT 1 FROM domains WHERE name = ?').get(domain)) throw new StoreConflict(`domain ${domain} does not exist`);
+      this.db.prepare('DELETE FROM catchall WHERE domain = ?').run(domain);
+      const insert = this.db.prepare('INSERT INTO catchall (domain, mailbox) VALUES (?, ?)');
+      for (const mailbox of new Set(mailboxes)) insert.run(domain, mailbox);
+    });
+  }
+}
+
+function toMailbox(r: MailboxDbRow): MailboxRow {
+  return {
+    address: r.address,
+    name: r.name,
+    domain: r.domain,
+    ownerType: r.owner_type,
+    owner: r.owner,
+    active: r.active === 1,
+    pop3: r.pop3 === 1,
+    passwordHash: r.password_hash,
+    createdAt: r.created_at,
+  };
+}
+
+function describeConstraint(err: Error): string {
+  const code = (err as { code?: string }).code;
+  if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE') return 'already exists';
+  if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return 'it refers to something that does not exist, or is still in use';
+  return err.message;
+}

@@ -1,0 +1,84 @@
+/**
+ * The store interface. Each method is one atomic operation so that a backend
+ * (SQLite today, PostgreSQL later) can implement it in one transaction.
+ */
+import type { OwnerType } from '@mail/core';
+
+export interface DomainRow {
+  name: string;
+  /** Masquerading allowed (FROM validation off). Off by default. */
+  masquerade: boolean;
+  createdAt: string;
+}
+
+export interface UserRow {
+  username: string;
+  passwordHash: string;
+  createdAt: string;
+}
+
+export interface GroupRow {
+  name: string;
+  members: string[];
+}
+
+export interface MailboxRow {
+  address: string;
+  name: string;
+  domain: string;
+  ownerType: OwnerType;
+  owner: string;
+  active: boolean;
+  pop3: boolean;
+  /** Only app-owned mailboxes carry their own password. */
+  passwordHash: string | null;
+  createdAt: string;
+}
+
+export interface AliasRow {
+  address: string;
+  mailbox: string;
+}
+
+export type MailboxPatch = Partial<Pick<MailboxRow, 'active' | 'pop3' | 'passwordHash'>>;
+
+/** A constraint the store refused (duplicate, missing parent, still referenced). */
+export class StoreConflict extends Error {}
+
+export interface Store {
+  close(): void;
+
+  listDomains(): Promise<DomainRow[]>;
+  getDomain(name: string): Promise<DomainRow | undefined>;
+  addDomain(name: string): Promise<void>;
+  setDomainMasquerade(name: string, allowed: boolean): Promise<void>;
+  removeDomain(name: string): Promise<void>;
+
+  listUsers(): Promise<UserRow[]>;
+  getUser(username: string): Promise<UserRow | undefined>;
+  addUser(username: string, passwordHash: string): Promise<void>;
+  setUserPassword(username: string, passwordHash: string): Promise<void>;
+  removeUser(username: string): Promise<void>;
+
+  listGroups(): Promise<GroupRow[]>;
+  getGroup(name: string): Promise<GroupRow | undefined>;
+  addGroup(name: string, members: string[]): Promise<void>;
+  setGroupMembers(name: string, members: string[]): Promise<void>;
+  removeGroup(name: string): Promise<void>;
+
+  listMailboxes(domain?: string): Promise<MailboxRow[]>;
+  getMailbox(address: string): Promise<MailboxRow | undefined>;
+  mailboxesOwnedBy(ownerType: OwnerType, owner: string): Promise<MailboxRow[]>;
+  addMailbox(row: Omit<MailboxRow, 'createdAt'>): Promise<void>;
+  updateMailbox(address: string, patch: MailboxPatch): Promise<void>;
+  /** Removes the mailbox with its aliases and catch-all entries. */
+  removeMailbox(address: string): Promise<void>;
+
+  listAliases(filter?: { mailbox?: string; domain?: string }): Promise<AliasRow[]>;
+  getAlias(address: string): Promise<AliasRow | undefined>;
+  /** Replaces every alias of a mailbox with `addresses` (empty: none). */
+  replaceAliases(mailbox: string, addresses: string[]): Promise<void>;
+
+  getCatchAll(domain: string): Promise<string[]>;
+  setCatchAll(domain: string, mailboxes: string[]): Promise<void>;
+}
