@@ -1,4 +1,4 @@
-/** Unit tests sit beside the code (`src/**/*.test.ts`); integration tests in `test/`. */
+// Unit tests sit beside the code (src/ of each package); integration tests in test/.
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/core/src', '<rootDir>/orchestrator/src', '<rootDir>/ldap-bridge/src', '<rootDir>/haraka-plugins', '<rootDir>/test'],

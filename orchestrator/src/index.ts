@@ -5,3 +5,5 @@ export * from './store';
 export * from './services';
 export * from './config/mail-user';
 export * from './render/files';
+export * from './supervisor/stack';
+export * from './supervisor/supervised-process';

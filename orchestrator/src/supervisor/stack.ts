@@ -1,0 +1,115 @@
+/**
+ * The whole stack under one supervisor: LDAP bridge → Dovecot → Haraka, each started
+ * only when the one it depends on answers. Used by `npm start` and by the tests.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { resolveMailUser } from '../config/mail-user';
+import { dataPaths, type DataPaths } from '../config/paths';
+import { loadSettings, PROJECT_ROOT, type Settings } from '../config/settings';
+import { dovecotConfigFile, dovecotLmtpSocket, installDovecotConfig } from '../render/dovecot';
+import { installHarakaConfig } from '../render/haraka';
+import { writeFileAtomic } from '../render/files';
+import { initDataDir } from './init';
+import { probeTcp } from './probes';
+import { SupervisedProcess, type ProcessSpec } from './supervised-process';
+
+export interface StackOptions {
+  dataDir: string;
+  /** Environment for settings and children (default: process.env). */
+  env?: NodeJS.ProcessEnv;
+}
+
+export class Stack {
+  readonly processes: SupervisedProcess[] = [];
+  private readonly startedAt = new Date().toISOString();
+
+  constructor(
+    readonly settings: Settings,
+    readonly paths: DataPaths,
+  ) {}
+
+  process(name: string): SupervisedProcess {
+    const found = this.processes.find((p) => p.spec.name === name);
+    if (!found) throw new Error(`no process ${name}`);
+    return found;
+  }
+
+  async add(spec: ProcessSpec): Promise<void> {
+    const proc = new SupervisedProcess(spec);
+    this.processes.push(proc);
+    proc.on('state', () => this.writeState());
+    await proc.start();
+  }
+
+  /** Stops in reverse order: stop taking mail before the things it needs go away. */
+  async stop(): Promise<void> {
+    for (const proc of [...this.processes].reverse()) await proc.stop();
+    fs.rmSync(this.paths.stateFile, { force: true });
+  }
+
+  writeState(): void {
+    const services = Object.fromEntries(
+      this.processes.map((p) => [p.spec.name, { pid: p.pid, state: p.state, restarts: p.restarts }]),
+    );
+    const state = {
+      pid: process.pid,
+      startedAt: this.startedAt,
+      hostname: this.settings.hostname,
+      dataDir: this.paths.root,
+      bindAddress: this.settings.bindAddress,
+      ports: this.settings.ports,
+      services,
+    };
+    writeFileAtomic(this.paths.stateFile, `${JSON.stringify(state, null, 2)}\n`);
+  }
+}
+
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const env = options.env ?? process.env;
+  const settings = loadSettings(path.resolve(options.dataDir), env);
+  const paths = dataPaths(settings.dataDir);
+  const mailUser = resolveMailUser();
+  const { servicePassword } = initDataDir(paths, settings.hostname, mailUser);
+  const ldapPort = settings.ports.ldap;
+  installDovecotConfig({ settings, paths, mailUser, ldapServicePassword: servicePassword, ldapPort });
+  installHarakaConfig({ settings, paths, ldapServicePassword: servicePassword, lmtpSocket: dovecotLmtpSocket(paths) });
+
+  const stack = new Stack(settings, paths);
+  const host = settings.bindAddress;
+  const childEnv = { ...env, MAIL_DATA_DIR: paths.root };
+  const log = (name: string): string => path.join(paths.logs, `${name}.log`);
+  try {
+    await stack.add({
+      name: 'ldap-bridge',
+      command: process.execPath,
+      args: [path.join(PROJECT_ROOT, 'ldap-bridge', 'dist', 'main.js')],
+      env: childEnv,
+      logFile: log('ldap-bridge'),
+      ready: () => probeTcp(host, ldapPort),
+    });
+    await stack.add({
+      name: 'dovecot',
+      command: 'dovecot',
+      args: ['-F', '-c', dovecotConfigFile(paths)],
+      env: childEnv,
+      logFile: log('dovecot'),
+      ready: () => probeTcp(host, settings.ports.imap, /^\* OK/),
+    });
+    await stack.add({
+      name: 'haraka',
+      command: process.execPath,
+      args: [path.join(PROJECT_ROOT, 'node_modules', 'Haraka', 'bin', 'haraka'), '-c', paths.harakaDir],
+      env: childEnv,
+      cwd: paths.harakaDir,
+      logFile: log('haraka'),
+      ready: () => probeTcp(host, settings.ports.smtp, /^220/),
+      startTimeoutMs: 30_000,
+    });
+  } catch (err) {
+    await stack.stop();
+    throw err;
+  }
+  stack.writeState();
+  return stack;
+}
