@@ -39,5 +39,4 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
 fi
 
 say "building"
-npx --no-install tsc -b
-chmod +x orchestrator/dist/cli/mailctl.js 2>/dev/null || true
+npm run --silent build

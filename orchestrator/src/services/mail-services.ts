@@ -4,6 +4,7 @@
  * request changes nothing.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import {
   aliasNameError,
   formatAddress,
@@ -174,11 +175,24 @@ export class MailServices {
     await this.guard(this.store.updateMailbox(row.address, { pop3 }));
   }
 
-  /** Mail stays on disk (archived under vmail/) unless deleteMails is set. */
-  async removeMailbox(address: string, options: { deleteMails?: boolean } = {}): Promise<void> {
+  /**
+   * Mail stays on disk unless deleteMails is set: it moves to vmail/archived/ so that a
+   * mailbox created later with the same address does not inherit it.
+   */
+  async removeMailbox(address: string, options: { deleteMails?: boolean } = {}): Promise<{ archivedTo?: string }> {
     const row = await this.requireMailbox(address);
     await this.guard(this.store.removeMailbox(row.address));
-    if (options.deleteMails) fs.rmSync(mailboxHome(this.paths, row.address), { recursive: true, force: true });
+    const home = mailboxHome(this.paths, row.address);
+    if (!fs.existsSync(home)) return {};
+    if (options.deleteMails) {
+      fs.rmSync(home, { recursive: true, force: true });
+      return {};
+    }
+    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
+    const archivedTo = path.join(this.paths.vmail, 'archived', `${row.address}.${stamp}`);
+    fs.mkdirSync(path.dirname(archivedTo), { recursive: true, mode: 0o700 });
+    fs.renameSync(home, archivedTo);
+    return { archivedTo };
   }
 
   // ---- aliases and catch-all ----

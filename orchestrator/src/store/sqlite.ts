@@ -269,11 +269,12 @@ export class SqliteStore implements Store {
 
   async listAliases(filter: { mailbox?: string; domain?: string } = {}): Promise<AliasRow[]> {
     return this.db
-      .prepare<[string | null, string | null], AliasRow>(
+      .prepare<{ mailbox: string | null; domain: string | null }, AliasRow>(
         `SELECT address, mailbox FROM aliases
-         WHERE (?1 IS NULL OR mailbox = ?1) AND (?2 IS NULL OR domain = ?2) ORDER BY mailbox, address`,
+         WHERE (@mailbox IS NULL OR mailbox = @mailbox) AND (@domain IS NULL OR domain = @domain)
+         ORDER BY mailbox, address`,
       )
-      .all(filter.mailbox ?? null, filter.domain ?? null);
+      .all({ mailbox: filter.mailbox?.toLowerCase() ?? null, domain: filter.domain?.toLowerCase() ?? null });
   }
 
   async getAlias(address: string): Promise<AliasRow | undefined> {

@@ -10,6 +10,7 @@ import { loadSettings, PROJECT_ROOT, type Settings } from '../config/settings';
 import { dovecotConfigFile, dovecotLmtpSocket, installDovecotConfig } from '../render/dovecot';
 import { installHarakaConfig } from '../render/haraka';
 import { writeFileAtomic } from '../render/files';
+import type { RunState } from '../cli/state';
 import { initDataDir } from './init';
 import { probeTcp } from './probes';
 import { SupervisedProcess, type ProcessSpec } from './supervised-process';
@@ -52,7 +53,7 @@ export class Stack {
     const services = Object.fromEntries(
       this.processes.map((p) => [p.spec.name, { pid: p.pid, state: p.state, restarts: p.restarts }]),
     );
-    const state = {
+    const state: RunState = {
       pid: process.pid,
       startedAt: this.startedAt,
       hostname: this.settings.hostname,

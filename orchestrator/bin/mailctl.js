@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+// npm links this file at install time, before the TypeScript build exists.
+require('../dist/cli/mailctl.js');
