@@ -87,7 +87,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       args: [path.join(PROJECT_ROOT, 'ldap-bridge', 'dist', 'main.js')],
       env: childEnv,
       logFile: log('ldap-bridge'),
-      ready: () => probeTcp(host, ldapPort),
+      ready: () => probeTcp('127.0.0.1', ldapPort),
     });
     await stack.add({
       name: 'dovecot',
