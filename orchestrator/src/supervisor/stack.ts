@@ -106,6 +106,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       logFile: log('haraka'),
       ready: () => probeTcp(host, settings.ports.smtp, /^220/),
       startTimeoutMs: 30_000,
+      stopSignal: 'SIGINT',
     });
   } catch (err) {
     await stack.stop();

@@ -21,6 +21,8 @@ export interface ProcessSpec {
   ready: () => Promise<boolean>;
   startTimeoutMs?: number;
   stopTimeoutMs?: number;
+  /** The signal that asks for a graceful stop (Haraka drains sessions on SIGINT only). */
+  stopSignal?: NodeJS.Signals;
   /** Restarts allowed within `restartWindowMs` before the process is declared failed. */
   maxRestarts?: number;
   restartWindowMs?: number;
@@ -104,7 +106,7 @@ export class SupervisedProcess extends EventEmitter {
     }
   }
 
-  /** SIGTERM, then SIGKILL after the stop timeout. */
+  /** The stop signal (SIGTERM by default), then SIGKILL after the stop timeout. */
   async stop(): Promise<void> {
     this.stopping = true;
     if (this.restartTimer) clearTimeout(this.restartTimer);
@@ -114,7 +116,7 @@ export class SupervisedProcess extends EventEmitter {
       return;
     }
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGTERM');
+    child.kill(this.spec.stopSignal ?? 'SIGTERM');
     const timer = setTimeout(() => child.kill('SIGKILL'), this.spec.stopTimeoutMs ?? 10_000);
     await exited;
     clearTimeout(timer);

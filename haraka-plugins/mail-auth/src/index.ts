@@ -1,0 +1,178 @@
+/**
+ * haraka-plugin-mail-auth: SMTP AUTH (RFC 4954) against the LDAP bridge's
+ * `ou=sendmail` binds, on the submission ports only and only inside TLS; MAIL without
+ * AUTH refused there; and the masquerade rule for authenticated senders. Built on
+ * Haraka's auth/auth_base (the AUTH PLAIN/LOGIN exchanges). Only Haraka glue lives
+ * here; the rules are in lib/.
+ */
+import { formatAddress, parseAddress } from '@mail/core';
+import {
+  callOnce,
+  CONTINUE,
+  DIRECTORY_TEMPFAIL,
+  DirectoryHolder,
+  envelopeAddress,
+  guardHook,
+  HookCode,
+  logHookError,
+  settle,
+  watchPluginConfig,
+  type Connection,
+  type HarakaPlugin,
+  type HookAnswer,
+  type MailParams,
+  type Next,
+} from '@mail/haraka-common';
+import { AUTH_METHODS, AUTH_REQUIRED, AUTH_TEMPFAIL, offersAuth, refuseAuthCommand, type SessionFacts } from './lib/auth-policy';
+import { CONFIG_FILE, parseAuthConfig, type AuthConfig } from './lib/config';
+import { answerForSender, describeDecision, judgeSender, type SenderDecision } from './lib/sender-check';
+
+interface AuthState {
+  config: AuthConfig;
+  directory: DirectoryHolder;
+}
+
+export type AuthPlugin = HarakaPlugin & { mailAuth?: AuthState };
+
+/** auth_base's verdict callback: valid, and optionally the reply to send. */
+type PasswordVerdict = (valid: boolean, reply?: { code: number; message: string }) => void;
+type AuthBaseHook = (this: AuthPlugin, next: Next, connection: Connection, params: string[]) => void;
+
+const AUTH_BASE = 'auth/auth_base';
+/** Our connection note (STYLE 2): the mailbox this session authenticated as. */
+const AUTH_NOTE = 'mail_auth';
+
+/** Tells auth_base not to keep the password in `connection.notes.auth_passwd`. */
+export const blankout_password = true;
+
+function stateOf(plugin: AuthPlugin): AuthState {
+  if (!plugin.mailAuth) throw new Error('mail-auth: configuration not loaded');
+  return plugin.mailAuth;
+}
+
+function authenticatedUser(connection: Connection): string | undefined {
+  const note = connection.notes[AUTH_NOTE] as { user?: unknown } | undefined;
+  return typeof note?.user === 'string' ? note.user : undefined;
+}
+
+function sessionFacts(plugin: AuthPlugin, connection: Connection): SessionFacts {
+  const port = connection.local.port;
+  return {
+    submissionPort: port !== null && stateOf(plugin).config.submissionPorts.includes(port),
+    tls: connection.tls.enabled,
+    authenticated: authenticatedUser(connection) !== undefined,
+    inTransaction: connection.transaction !== null && connection.transaction !== undefined,
+  };
+}
+
+export function register(this: AuthPlugin): void {
+  this.inherits(AUTH_BASE);
+  const directory = new DirectoryHolder();
+  watchPluginConfig(this, CONFIG_FILE, parseAuthConfig, (config) => {
+    directory.configure(config.directory);
+    this.mailAuth = { config, directory };
+  });
+}
+
+const openDirectory = async (plugin: AuthPlugin): Promise<HookAnswer> => {
+  stateOf(plugin).directory.open();
+  return CONTINUE;
+};
+export const hook_init_master = guardHook('init_master', openDirectory);
+export const hook_init_child = guardHook('init_child', openDirectory);
+
+export function shutdown(this: AuthPlugin): void {
+  this.mailAuth?.directory.close().catch(() => undefined);
+}
+
+/** EHLO: `AUTH PLAIN LOGIN` on the submission ports inside TLS; a failure just hides AUTH. */
+export const hook_capabilities = guardHook(
+  'capabilities',
+  async (plugin: AuthPlugin, connection: Connection): Promise<HookAnswer> => {
+    if (offersAuth(sessionFacts(plugin, connection))) {
+      connection.capabilities.push(`AUTH ${AUTH_METHODS.join(' ')}`);
+      // auth_base accepts only the mechanisms listed in this (its own) note.
+      connection.notes['allowed_auth_methods'] = [...AUTH_METHODS];
+    }
+    return CONTINUE;
+  },
+  CONTINUE,
+);
+
+/** AUTH: refused early where it must not run, else handed to auth_base. */
+export function hook_unrecognized_command(this: AuthPlugin, next: Next, connection: Connection, params: string[]): void {
+  const answer = callOnce(next, () => logHookError(this, connection, 'unrecognized_command: answered twice'));
+  try {
+    const isAuth = params[0]?.toUpperCase() === 'AUTH' && connection.notes['authenticating'] !== true;
+    const refusal = isAuth ? refuseAuthCommand(sessionFacts(this, connection)) : undefined;
+    if (refusal) {
+      connection.results.add(this, { fail: `auth:refused:${refusal.code}` });
+      connection.respond(refusal.code, refusal.text, () => answer(HookCode.OK));
+      return;
+    }
+    const base = this.base[AUTH_BASE]?.['hook_unrecognized_command'] as AuthBaseHook | undefined;
+    if (!base) throw new Error(`${AUTH_BASE} is not loaded`);
+    base.call(this, answer, connection, params);
+  } catch (err) {
+    logHookError(this, connection, `unrecognized_command failed: ${(err as Error).message}`);
+    answer(HookCode.DENYSOFT, '4.3.0 Temporary internal error');
+  }
+}
+
+async function verifyLogin(plugin: AuthPlugin, connection: Connection, user: string, password: string): Promise<boolean> {
+  const parsed = parseAddress(user);
+  if (!parsed) return false; // not an address: no mailbox can match, no need to ask
+  const login = formatAddress(parsed.local, parsed.domain);
+  const valid = await stateOf(plugin).directory.get().checkSendLogin(login, password);
+  if (valid) connection.notes[AUTH_NOTE] = { user: login };
+  connection.loginfo(plugin, 'auth', { user: login, result: valid ? 'pass' : 'fail' });
+  return valid;
+}
+
+/**
+ * Called by auth_base for PLAIN and LOGIN. A bridge that cannot answer is a
+ * temporary failure (454), never "wrong password" (535).
+ */
+export function check_plain_passwd(
+  this: AuthPlugin,
+  connection: Connection,
+  user: string,
+  password: string,
+  verdict: PasswordVerdict,
+): void {
+  settle(
+    () => verifyLogin(this, connection, user, password),
+    (valid) => verdict(valid),
+    (err) => {
+      logHookError(this, connection, (err as Error).message);
+      verdict(false, { code: AUTH_TEMPFAIL.code, message: AUTH_TEMPFAIL.text });
+    },
+    (err) => logHookError(this, connection, `auth_base failed on our verdict: ${(err as Error).message}`),
+  );
+}
+
+/** MAIL: AUTH required on the submission ports; the sender checked for authenticated sessions. */
+export const hook_mail = guardHook(
+  'mail',
+  async (plugin: AuthPlugin, connection: Connection, [from]: MailParams): Promise<HookAnswer> => {
+    const user = authenticatedUser(connection);
+    if (user === undefined) {
+      if (!sessionFacts(plugin, connection).submissionPort) return CONTINUE;
+      connection.results.add(plugin, { fail: 'mail:auth-required' });
+      return { code: HookCode.DENY, message: AUTH_REQUIRED };
+    }
+    const mailFrom = envelopeAddress(from);
+    let decision: SenderDecision;
+    try {
+      decision = await judgeSender(mailFrom, user, stateOf(plugin).directory.get());
+    } catch (err) {
+      // Haraka logs a result's `err` at ERROR level, with the connection id.
+      connection.results.add(plugin, { err: `sender lookup failed for ${user}: ${(err as Error).message}` });
+      return DIRECTORY_TEMPFAIL;
+    }
+    const label = describeDecision(decision);
+    connection.results.add(plugin, decision.allowed ? { pass: label } : { fail: label });
+    connection.loginfo(plugin, 'sender', { user, from: mailFrom, verdict: label });
+    return answerForSender(decision, mailFrom, user);
+  },
+);

@@ -1,0 +1,16 @@
+/** mail-auth.ini, typed (config/mail-auth.ini lists every key with its default). */
+import { readDirectoryConfig, type DirectoryConfig, type IniReader } from '@mail/haraka-common';
+
+export const CONFIG_FILE = 'mail-auth.ini';
+
+export interface AuthConfig {
+  submissionPorts: number[];
+  directory: DirectoryConfig;
+}
+
+export function parseAuthConfig(reader: IniReader): AuthConfig {
+  return {
+    submissionPorts: reader.ports('main', 'submission_ports'),
+    directory: readDirectoryConfig(reader),
+  };
+}

@@ -1,0 +1,176 @@
+/**
+ * Hand-written types for the parts of Haraka 3.3 our plugins touch. Haraka ships no
+ * typings; this is the one place that describes its objects, so a Haraka upgrade is
+ * checked here and nowhere else. Only what we use is declared.
+ */
+import type { Readable, Writable } from 'node:stream';
+
+/** Hook return codes (haraka-constants; stable since Haraka 2). */
+export const HookCode = {
+  CONT: 900,
+  STOP: 901,
+  DENY: 902,
+  DENYSOFT: 903,
+  DENYDISCONNECT: 904,
+  DISCONNECT: 905,
+  OK: 906,
+  NEXT_HOOK: 907,
+  DELAY: 908,
+  DENYSOFTDISCONNECT: 909,
+} as const;
+export type HookCode = (typeof HookCode)[keyof typeof HookCode];
+
+/**
+ * An SMTP reply with its own code. Haraka's `connection.respond()` recognises a reply
+ * object by its class name `DSN` and then answers with `code` and `reply` instead of
+ * the hook's default code (e.g. 530 on MAIL instead of 550). Queue hooks ignore the
+ * code and keep only the text.
+ */
+export class DSN {
+  /** `reply` is the text after the code, enhanced status first (RFC 3463), e.g. "5.7.0 Authentication required". */
+  constructor(
+    readonly code: number,
+    readonly reply: string,
+  ) {}
+
+  toString(): string {
+    return this.reply;
+  }
+}
+
+export type HookMessage = string | DSN;
+
+/** The callback every hook receives; call it exactly once. */
+export type Next = (code?: HookCode, message?: HookMessage) => void;
+
+/** `get_mx` answers with an MX instead of a message. */
+export type GetMxNext = (code?: HookCode, mx?: MxAnswer) => void;
+
+/** `@haraka/email-address` Address: an envelope path. */
+export interface HarakaAddress {
+  user: string;
+  /** Lower-cased ASCII domain ('' for `<>` and bare `postmaster`). */
+  host: string;
+  original: string;
+  /** `user@host` with the case the client sent. */
+  readonly address: string;
+  isNull(): boolean;
+  format(): string;
+}
+
+/** ESMTP parameters of MAIL/RCPT, upper-cased names (RFC 5321 §4.1.2). */
+export type EsmtpParams = Record<string, string | null>;
+
+/** What `hook_mail` and `hook_rcpt` receive after the connection: `[path, params]`. */
+export type MailParams = [HarakaAddress, EsmtpParams];
+export type RcptParams = [HarakaAddress, EsmtpParams];
+
+/** `haraka-notes`: a plain object with path helpers; we namespace our keys. */
+export interface Notes {
+  [key: string]: unknown;
+}
+
+export interface ResultStore {
+  add(plugin: { name: string }, result: Record<string, unknown>): void;
+  get(pluginName: string): Record<string, unknown> | undefined;
+}
+
+/** haraka-message-stream `pipe()` options (see its README). */
+export interface MessageStreamPipeOptions {
+  /** Output line endings; default CRLF. */
+  line_endings?: '\r\n' | '\n';
+  /** true (default): undo SMTP dot-stuffing so the consumer sees the message itself. */
+  dot_stuffed?: boolean;
+  /** Append the `.` terminator and keep the stored dot-stuffing. */
+  ending_dot?: boolean;
+  /** Whether to end the destination when the message is done (default true). */
+  end?: boolean;
+}
+
+export interface MessageStream {
+  pipe<T extends Writable>(destination: T, options?: MessageStreamPipeOptions): T;
+}
+
+export interface Transaction {
+  uuid: string;
+  mail_from: HarakaAddress;
+  rcpt_to: HarakaAddress[];
+  notes: Notes;
+  results: ResultStore;
+  message_stream: MessageStream;
+  data_bytes: number;
+}
+
+export interface Connection {
+  uuid: string;
+  local: { ip: string | null; port: number | null; host: string };
+  remote: { ip: string | null; port: number | null; host: string | null; is_private: boolean };
+  hello: { host: string | null; verb: string | null };
+  tls: { enabled: boolean };
+  /** True once the client may relay (here: after a successful AUTH). */
+  relaying: boolean;
+  notes: Notes;
+  results: ResultStore;
+  transaction: Transaction | null;
+  capabilities: string[];
+  respond(code: number, message: string, callback?: () => void): void;
+  logdebug(plugin: HarakaPlugin, message: string, data?: object): void;
+  loginfo(plugin: HarakaPlugin, message: string, data?: object): void;
+  lognotice(plugin: HarakaPlugin, message: string, data?: object): void;
+  logwarn(plugin: HarakaPlugin, message: string, data?: object): void;
+  logerror(plugin: HarakaPlugin, message: string, data?: object): void;
+}
+
+/** The outbound queue entry a `get_mx` hook receives. */
+export interface HMailItem {
+  todo: { domain: string; notes: Notes; rcpt_to: HarakaAddress[] };
+}
+
+/** An MX answer from `get_mx`: `path` + `using_lmtp` means LMTP over a unix socket. */
+export interface MxAnswer {
+  priority: number;
+  path?: string;
+  using_lmtp?: boolean;
+  exchange?: string;
+  port?: number;
+  /** The name sent in EHLO/LHLO. */
+  bind_helo?: string;
+}
+
+export interface ConfigGetOptions {
+  /** `+section.key` defaults to true, `-section.key` to false. */
+  booleans?: string[];
+}
+
+export interface HarakaConfig {
+  get(name: string, type: 'ini', options: ConfigGetOptions, onChange: () => void): IniFile;
+  get(name: string, type: 'value'): string | null;
+}
+
+/** A parsed ini file: sections of string, number or boolean values. */
+export type IniFile = Record<string, Record<string, unknown> | undefined>;
+
+/** Haraka's outbound module (`plugin.haraka_require('outbound')`), only the entry we use. */
+export interface Outbound {
+  send_trans_email(transaction: Transaction, next: (code: HookCode, message?: string) => void): void;
+}
+
+export interface HarakaPlugin {
+  name: string;
+  /** Seconds before Haraka gives up on a hook of this plugin and answers DENYSOFT. */
+  timeout: number;
+  config: HarakaConfig;
+  /** Parent plugins loaded with `inherits()`, by name. */
+  base: Record<string, Record<string, unknown>>;
+  inherits(parent: string): void;
+  register_hook(hook: string, method: string, priority?: number): void;
+  haraka_require(module: string): unknown;
+  logdebug(message: string, data?: object): void;
+  loginfo(message: string, data?: object): void;
+  logwarn(message: string, data?: object): void;
+  logerror(message: string, data?: object): void;
+  logcrit(message: string, data?: object): void;
+}
+
+/** Something a message can be read from more than once (a retry re-reads it). */
+export type MessageSource = () => Readable;

@@ -1,0 +1,32 @@
+import { HookCode } from '@mail/haraka-common';
+import { answerForRoute } from './route-reply';
+
+describe('answerForRoute', () => {
+  it('accepts a deliverable recipient', () => {
+    expect(answerForRoute({ kind: 'deliver', mailboxes: ['a@x.test'], via: 'alias' }, 'b@x.test', false)).toEqual({ code: HookCode.OK });
+  });
+
+  it.each([
+    ['unknown', '5.1.1 <nobody@x.test>: no such mailbox here'],
+    ['disabled', '5.1.1 <nobody@x.test>: mailbox disabled, not accepting messages'],
+    ['invalid', '5.1.1 <nobody@x.test>: not a valid mailbox address'],
+  ] as const)('rejects an %s recipient with 550 5.1.1', (reason, text) => {
+    expect(answerForRoute({ kind: 'reject', reason }, 'nobody@x.test', false)).toEqual({ code: HookCode.DENY, message: text });
+    // Authentication changes nothing for our own domains.
+    expect(answerForRoute({ kind: 'reject', reason }, 'nobody@x.test', true)).toEqual({ code: HookCode.DENY, message: text });
+  });
+
+  it('never relays for an unauthenticated client', () => {
+    expect(answerForRoute({ kind: 'nonlocal' }, 'far@away.test', false)).toEqual({
+      code: HookCode.DENY,
+      message: '5.7.1 <far@away.test>: relaying denied',
+    });
+  });
+
+  it('tells an authenticated client that remote delivery is not there yet', () => {
+    expect(answerForRoute({ kind: 'nonlocal' }, 'far@away.test', true)).toEqual({
+      code: HookCode.DENY,
+      message: '5.7.1 <far@away.test>: remote delivery is not available yet',
+    });
+  });
+});

@@ -1,0 +1,34 @@
+/**
+ * What RCPT TO answers for each routing verdict (RFC 5321 §4.2.2 codes, RFC 3463
+ * enhanced status codes). There is never an open relay: a recipient outside our
+ * domains is refused unless the client authenticated, and even then only until
+ * remote delivery exists.
+ */
+import type { Route } from '@mail/core';
+import { HookCode, type HookAnswer } from '@mail/haraka-common';
+
+const REJECT_TEXT: Record<Extract<Route, { kind: 'reject' }>['reason'], string> = {
+  unknown: 'no such mailbox here',
+  disabled: 'mailbox disabled, not accepting messages',
+  invalid: 'not a valid mailbox address',
+};
+
+/**
+ * `recipient` is the address as the client sent it (already free of control
+ * characters: Haraka's parser refuses those). `relaying` is true for an
+ * authenticated submission session.
+ */
+export function answerForRoute(route: Route, recipient: string, relaying: boolean): HookAnswer {
+  switch (route.kind) {
+    case 'deliver':
+      return { code: HookCode.OK };
+    case 'reject':
+      // RFC 3463 §3.2 X.1.1: bad destination mailbox address.
+      return { code: HookCode.DENY, message: `5.1.1 <${recipient}>: ${REJECT_TEXT[route.reason]}` };
+    case 'nonlocal':
+      // RFC 3463 §3.8 X.7.1: delivery not authorized.
+      return relaying
+        ? { code: HookCode.DENY, message: `5.7.1 <${recipient}>: remote delivery is not available yet` }
+        : { code: HookCode.DENY, message: `5.7.1 <${recipient}>: relaying denied` };
+  }
+}
