@@ -4,6 +4,6 @@ module.exports = {
   roots: ['<rootDir>/core/src', '<rootDir>/orchestrator/src', '<rootDir>/ldap-bridge/src', '<rootDir>/haraka-plugins', '<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: { module: 'commonjs', target: 'ES2022', esModuleInterop: true } }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: { module: 'commonjs', target: 'ES2022', esModuleInterop: true, isolatedModules: true } }] },
   testTimeout: 60000,
 };

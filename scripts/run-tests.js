@@ -7,6 +7,12 @@ const os = require('node:os');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
+// Strict type errors anywhere (tests included; ts-jest only transpiles) fail the run.
+const typecheck = spawnSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.test.json'], {
+  cwd: root,
+  stdio: 'inherit',
+});
+
 const report = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mail-tests-')), 'jest.json');
 const args = ['--runInBand', '--json', `--outputFile=${report}`, ...process.argv.slice(2)];
 const run = spawnSync(process.execPath, [path.join(root, 'node_modules', 'jest', 'bin', 'jest.js'), ...args], {
@@ -23,6 +29,10 @@ try {
   failed = results.numFailedTests + results.numRuntimeErrorTestSuites;
 } catch {
   failed = Math.max(failed, 1);
+}
+if (typecheck.status !== 0) {
+  console.error('typecheck failed (tsc -p tsconfig.test.json)');
+  failed += 1;
 }
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(run.status === 0 && failed === 0 ? 0 : 1);
