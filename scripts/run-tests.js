@@ -14,7 +14,7 @@ const typecheck = spawnSync(process.execPath, [path.join(root, 'node_modules', '
 });
 
 const report = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mail-tests-')), 'jest.json');
-const args = ['--runInBand', '--json', `--outputFile=${report}`, ...process.argv.slice(2)];
+const args = ['--runInBand', '--forceExit', '--json', `--outputFile=${report}`, ...process.argv.slice(2)];
 const run = spawnSync(process.execPath, [path.join(root, 'node_modules', 'jest', 'bin', 'jest.js'), ...args], {
   cwd: root,
   stdio: 'inherit',

@@ -40,3 +40,12 @@ fi
 
 say "building"
 npm run --silent build
+
+# `mailctl` on the PATH for root installs (also `npx mailctl` from the checkout).
+if [ "$(id -u)" -eq 0 ] && [ -d /usr/local/bin ]; then
+  target="$(pwd)/orchestrator/bin/mailctl.js"
+  current="$(readlink /usr/local/bin/mailctl 2>/dev/null || true)"
+  if [ ! -e /usr/local/bin/mailctl ] || [ -n "$current" ]; then
+    [ "$current" = "$target" ] || ln -sfn "$target" /usr/local/bin/mailctl
+  fi
+fi

@@ -5,22 +5,13 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import {
-  aliasNameError,
-  formatAddress,
-  isDomainName,
-  mailboxNameError,
-  OWNER_TYPES,
-  parseAddress,
-  passwordError,
-  usernameError,
-  type OwnerType,
-  type RoutingDirectory,
-} from '@mail/core';
-import { hashPassword, verifyPassword } from '../config/passwords';
+import { aliasNameError, isDomainName, mailboxNameError, OWNER_TYPES, type OwnerType, type RoutingDirectory } from '@mail/core';
+import { hashPassword } from '../config/passwords';
 import { mailboxHome, type DataPaths } from '../config/paths';
 import { StoreConflict, type GroupRow, type MailboxRow, type Store } from '../store';
 import { conflict, invalid, notFound, ServiceError } from './errors';
+import { authenticateMailbox, authenticateUser, routingDirectoryFor } from './mailbox-access';
+import { checkName, checkPassword, splitMailboxAddress, toView } from './validation';
 
 export interface MailboxView {
   address: string;
@@ -233,57 +224,18 @@ export class MailServices {
 
   // ---- authentication and routing (for the LDAP bridge) ----
 
-  /**
-   * Login with the full mailbox address: the owner's password, any member's own
-   * password for a group mailbox, the app's password for an app mailbox. Aliases
-   * and disabled mailboxes cannot log in.
-   */
-  async authenticateMailbox(address: string, password: string): Promise<boolean> {
-    const mailbox = await this.store.getMailbox(address.toLowerCase());
-    const hashes = mailbox?.active && password.length > 0 ? await this.passwordHashesFor(mailbox) : [];
-    // Unknown, disabled and password-less mailboxes pay one scrypt too, so timing does
-    // not tell which addresses exist. Group members are checked in parallel.
-    const results = await Promise.all((hashes.length > 0 ? hashes : [await dummyHash()]).map((h) => verifyPassword(password, h)));
-    return hashes.length > 0 && results.some(Boolean);
+  /** See mailbox-access.ts: owner, group member or app password; never aliases or disabled mailboxes. */
+  authenticateMailbox(address: string, password: string): Promise<boolean> {
+    return authenticateMailbox(this.store, address, password);
   }
 
-  private async passwordHashesFor(mailbox: MailboxRow): Promise<string[]> {
-    switch (mailbox.ownerType) {
-      case 'app':
-        return mailbox.passwordHash ? [mailbox.passwordHash] : [];
-      case 'user': {
-        const user = await this.store.getUser(mailbox.owner);
-        return user ? [user.passwordHash] : [];
-      }
-      case 'group': {
-        const group = await this.store.getGroup(mailbox.owner);
-        const users = await Promise.all((group?.members ?? []).map((m) => this.store.getUser(m)));
-        return users.flatMap((u) => (u ? [u.passwordHash] : []));
-      }
-    }
-  }
-
-  async authenticateUser(username: string, password: string): Promise<boolean> {
-    const user = await this.store.getUser(username);
-    return user !== undefined && password.length > 0 && verifyPassword(password, user.passwordHash);
+  authenticateUser(username: string, password: string): Promise<boolean> {
+    return authenticateUser(this.store, username, password);
   }
 
   /** The directory recipient routing runs against, read live from the store. */
   routingDirectory(): RoutingDirectory {
-    const store = this.store;
-    const record = (m: MailboxRow | undefined) => m && { address: m.address, active: m.active };
-    return {
-      isLocalDomain: async (domain) => (await store.getDomain(domain)) !== undefined,
-      findMailbox: async (address) => record(await store.getMailbox(address)),
-      findAliasTarget: async (address) => {
-        const alias = await store.getAlias(address);
-        return alias && record(await store.getMailbox(alias.mailbox));
-      },
-      catchAll: async (domain) => {
-        const mailboxes = await Promise.all((await store.getCatchAll(domain)).map((a) => store.getMailbox(a)));
-        return mailboxes.flatMap((m) => (m ? [{ address: m.address, active: m.active }] : []));
-      },
-    };
+    return routingDirectoryFor(this.store);
   }
 
   // ---- helpers ----
@@ -327,30 +279,6 @@ export class MailServices {
       throw err;
     }
   }
-}
-
-let dummy: Promise<string> | undefined;
-const dummyHash = (): Promise<string> => (dummy ??= hashPassword('not a password of anyone'));
-
-function splitMailboxAddress(raw: string): { name: string; domain: string; address: string } {
-  const parsed = parseAddress(raw);
-  if (!parsed) throw invalid(`'${raw}' is not a valid address (name@domain)`);
-  return { name: parsed.local, domain: parsed.domain, address: formatAddress(parsed.local, parsed.domain) };
-}
-
-function checkName(name: string): void {
-  const problem = usernameError(name);
-  if (problem) throw invalid(`'${name}': ${problem}`);
-}
-
-function checkPassword(password: string): void {
-  const problem = passwordError(password);
-  if (problem) throw invalid(problem);
-}
-
-function toView(row: MailboxRow, aliases: string[]): MailboxView {
-  const { passwordHash: _hidden, ...rest } = row;
-  return { ...rest, aliases };
 }
 
 export { ServiceError };

@@ -4,6 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { OwnerType } from '@mail/core';
 import { MIGRATIONS } from './migrations';
+import { describeConstraint, toMailbox, type MailboxDbRow } from './sqlite-rows';
 import {
   StoreConflict,
   type AliasRow,
@@ -14,18 +15,6 @@ import {
   type Store,
   type UserRow,
 } from './types';
-
-interface MailboxDbRow {
-  address: string;
-  name: string;
-  domain: string;
-  owner_type: OwnerType;
-  owner: string;
-  active: number;
-  pop3: number;
-  password_hash: string | null;
-  created_at: string;
-}
 
 const now = (): string => new Date().toISOString();
 
@@ -310,25 +299,4 @@ export class SqliteStore implements Store {
       for (const mailbox of new Set(mailboxes)) insert.run(domain, mailbox);
     });
   }
-}
-
-function toMailbox(r: MailboxDbRow): MailboxRow {
-  return {
-    address: r.address,
-    name: r.name,
-    domain: r.domain,
-    ownerType: r.owner_type,
-    owner: r.owner,
-    active: r.active === 1,
-    pop3: r.pop3 === 1,
-    passwordHash: r.password_hash,
-    createdAt: r.created_at,
-  };
-}
-
-function describeConstraint(err: Error): string {
-  const code = (err as { code?: string }).code;
-  if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE') return 'already exists';
-  if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return 'it refers to something that does not exist, or is still in use';
-  return err.message;
 }

@@ -1,0 +1,36 @@
+/** Row shapes and mapping for the SQLite backend. */
+import type { OwnerType } from '@mail/core';
+import type { MailboxRow } from './types';
+
+export interface MailboxDbRow {
+  address: string;
+  name: string;
+  domain: string;
+  owner_type: OwnerType;
+  owner: string;
+  active: number;
+  pop3: number;
+  password_hash: string | null;
+  created_at: string;
+}
+
+export function toMailbox(r: MailboxDbRow): MailboxRow {
+  return {
+    address: r.address,
+    name: r.name,
+    domain: r.domain,
+    ownerType: r.owner_type,
+    owner: r.owner,
+    active: r.active === 1,
+    pop3: r.pop3 === 1,
+    passwordHash: r.password_hash,
+    createdAt: r.created_at,
+  };
+}
+
+export function describeConstraint(err: Error): string {
+  const code = (err as { code?: string }).code;
+  if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE') return 'already exists';
+  if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return 'it refers to something that does not exist, or is still in use';
+  return err.message;
+}
