@@ -3,6 +3,7 @@
  */
 import { Client as LdapClient } from 'ldapts';
 import { imapCanLogin, PASSWORDS, populate, subjects } from './helpers/fixtures';
+import { LineClient } from './helpers/line-client';
 import { ManageSieveClient } from './helpers/managesieve';
 import { Pop3Client } from './helpers/pop3';
 import { SmtpClient, testMessage } from './helpers/smtp';
@@ -34,6 +35,23 @@ describe('IMAP login', () => {
     expect(await imapCanLogin(t.ports.imaps, 'carol@acme.test', PASSWORDS.carol)).toBe(false);
     await t.services.setMailboxActive('carol@acme.test', true);
     expect(await imapCanLogin(t.ports.imaps, 'carol@acme.test', PASSWORDS.carol)).toBe(true);
+  });
+});
+
+describe('IMAP with STARTTLS', () => {
+  it('offers STARTTLS on the IMAP port and logs in after it (RFC 3501 §6.2.1)', async () => {
+    const conn = await LineClient.connect(t.ports.imap);
+    const tagged = (tag: string) => (lines: string[]) => lines.some((l) => l.startsWith(`${tag} `));
+    const [greeting] = await conn.read((ls) => ls.length > 0);
+    expect(greeting).toMatch(/^\* OK .*STARTTLS/);
+    conn.write('a STARTTLS\r\n');
+    expect((await conn.read(tagged('a'))).pop()).toMatch(/^a OK/);
+    await conn.upgradeTls();
+    conn.write(`b LOGIN "alice@acme.test" "${PASSWORDS.alice}"\r\n`);
+    expect((await conn.read(tagged('b'))).pop()).toMatch(/^b OK/);
+    conn.write('c LOGOUT\r\n');
+    await conn.read(tagged('c'));
+    await conn.close();
   });
 });
 

@@ -64,6 +64,11 @@ it('starts, prints the endpoints, stops cleanly and keeps data across runs', asy
   store.close();
   expect(await imapCanLogin(ports.imaps, 'alice@acme.test', 'alice-secret-1')).toBe(true);
 
+  // A second start on the same data dir refuses instead of fighting over the ports.
+  const duplicate = start(dataDir);
+  await expect(duplicate.ready).rejects.toThrow(/already running/);
+  expect(duplicate.child.exitCode).toBe(1);
+
   expect(await stop(first.child)).toBe(0);
   expect(childPids.filter(alive)).toEqual([]);
   expect(fs.existsSync(dataPaths(dataDir).stateFile)).toBe(false);

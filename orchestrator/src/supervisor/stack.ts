@@ -66,10 +66,36 @@ export class Stack {
   }
 }
 
+/** Refuses to start a second stack on the same data dir, or on ports someone else holds. */
+async function checkNothingRunning(settings: Settings, paths: DataPaths): Promise<void> {
+  try {
+    const previous = JSON.parse(fs.readFileSync(paths.stateFile, 'utf8')) as { pid?: number };
+    if (previous.pid && previous.pid !== process.pid && isAlive(previous.pid)) {
+      throw new Error(`the mail server is already running on ${paths.root} (pid ${previous.pid})`);
+    }
+  } catch (err) {
+    if (err instanceof Error && err.message.startsWith('the mail server')) throw err;
+  }
+  for (const [name, port] of Object.entries(settings.ports)) {
+    const host = name === 'ldap' ? '127.0.0.1' : settings.bindAddress;
+    if (await probeTcp(host, port)) throw new Error(`port ${port} (${name}) is already in use on ${host}`);
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export async function startStack(options: StackOptions): Promise<Stack> {
   const env = options.env ?? process.env;
   const settings = loadSettings(path.resolve(options.dataDir), env);
   const paths = dataPaths(settings.dataDir);
+  await checkNothingRunning(settings, paths);
   const mailUser = resolveMailUser();
   const { servicePassword } = initDataDir(paths, settings.hostname, mailUser);
   const ldapPort = settings.ports.ldap;
