@@ -1,2 +1,3 @@
 export * from './errors';
 export * from './mail-services';
+export * from './list-services';

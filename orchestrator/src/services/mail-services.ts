@@ -10,6 +10,7 @@ import { hashPassword } from '../config/passwords';
 import { mailboxHome, type DataPaths } from '../config/paths';
 import { StoreConflict, type GroupRow, type MailboxRow, type Store } from '../store';
 import { conflict, invalid, notFound, ServiceError } from './errors';
+import { ListServices } from './list-services';
 import { authenticateMailbox, authenticateUser, routingDirectoryFor } from './mailbox-access';
 import { checkName, checkPassword, splitMailboxAddress, toView } from './validation';
 
@@ -34,10 +35,15 @@ export interface NewMailbox {
 }
 
 export class MailServices {
+  /** Mailing lists: `services.lists.add(...)` etc. */
+  readonly lists: ListServices;
+
   constructor(
     readonly store: Store,
     private readonly paths: DataPaths,
-  ) {}
+  ) {
+    this.lists = new ListServices(store);
+  }
 
   // ---- domains ----
 
@@ -52,8 +58,11 @@ export class MailServices {
     const domain = await this.requireDomain(name);
     const mailboxes = await this.store.listMailboxes(domain);
     const aliases = await this.store.listAliases({ domain });
-    if (mailboxes.length > 0 || aliases.length > 0) {
-      throw conflict(`domain ${domain} still has ${mailboxes.length} mailbox(es) and ${aliases.length} alias(es)`);
+    const lists = await this.store.listLists(domain);
+    if (mailboxes.length > 0 || aliases.length > 0 || lists.length > 0) {
+      throw conflict(
+        `domain ${domain} still has ${mailboxes.length} mailbox(es), ${aliases.length} alias(es) and ${lists.length} list(s)`,
+      );
     }
     await this.guard(this.store.removeDomain(domain));
   }
@@ -256,6 +265,7 @@ export class MailServices {
     if (await this.store.getMailbox(address)) throw conflict(`${address} is already a mailbox`);
     const alias = await this.store.getAlias(address);
     if (alias && alias.mailbox !== aliasOf) throw conflict(`${address} is already an alias of ${alias.mailbox}`);
+    if (await this.store.getList(address)) throw conflict(`${address} is already a mailing list`);
   }
 
   private async requireOwner(ownerType: OwnerType, owner: string): Promise<void> {

@@ -44,4 +44,23 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (domain, mailbox)
   );
   `,
+  // Issue 3: per-domain relay and signature, mailing lists.
+  `
+  ALTER TABLE domains ADD COLUMN relay TEXT;
+  ALTER TABLE domains ADD COLUMN signature_text TEXT;
+  ALTER TABLE domains ADD COLUMN signature_html TEXT;
+  CREATE TABLE mailing_lists (
+    address TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    domain TEXT NOT NULL REFERENCES domains(name) ON DELETE RESTRICT,
+    members_only INTEGER NOT NULL DEFAULT 0,
+    active INTEGER NOT NULL DEFAULT 1,
+    created_at TEXT NOT NULL
+  );
+  CREATE TABLE list_members (
+    list TEXT NOT NULL REFERENCES mailing_lists(address) ON DELETE CASCADE,
+    member TEXT NOT NULL,
+    PRIMARY KEY (list, member)
+  );
+  `,
 ];

@@ -1,6 +1,6 @@
 /** Row shapes and mapping for the SQLite backend. */
 import type { OwnerType } from '@mail/core';
-import type { MailboxRow } from './types';
+import type { DomainRow, MailboxRow } from './types';
 
 export interface MailboxDbRow {
   address: string;
@@ -33,4 +33,24 @@ export function describeConstraint(err: Error): string {
   if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE') return 'already exists';
   if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return 'it refers to something that does not exist, or is still in use';
   return err.message;
+}
+
+export interface DomainDbRow {
+  name: string;
+  masquerade: number;
+  relay: string | null;
+  signature_text: string | null;
+  signature_html: string | null;
+  created_at: string;
+}
+
+export function toDomain(r: DomainDbRow): DomainRow {
+  return {
+    name: r.name,
+    masquerade: r.masquerade === 1,
+    relay: r.relay,
+    signatureText: r.signature_text,
+    signatureHtml: r.signature_html,
+    createdAt: r.created_at,
+  };
 }

@@ -4,11 +4,14 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { OwnerType } from '@mail/core';
 import { MIGRATIONS } from './migrations';
-import { describeConstraint, toMailbox, type MailboxDbRow } from './sqlite-rows';
+import { ListTable } from './sqlite-lists';
+import { describeConstraint, toDomain, toMailbox, type DomainDbRow, type MailboxDbRow } from './sqlite-rows';
 import {
   StoreConflict,
   type AliasRow,
   type DomainRow,
+  type ListPatch,
+  type ListRow,
   type GroupRow,
   type MailboxPatch,
   type MailboxRow,
@@ -20,10 +23,13 @@ const now = (): string => new Date().toISOString();
 
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
+  private readonly lists: ListTable;
 
   constructor(file: string, options: { readonly?: boolean } = {}) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     this.db = new Database(file, { readonly: options.readonly ?? false });
+    // The store holds password hashes and relay credentials: owner only (WAL files inherit it).
+    if (!options.readonly) fs.chmodSync(file, 0o600);
     this.db.pragma('busy_timeout = 5000');
     if (!options.readonly) {
       this.db.pragma('journal_mode = WAL');
@@ -31,6 +37,7 @@ export class SqliteStore implements Store {
       this.migrate();
     }
     this.db.pragma('foreign_keys = ON');
+    this.lists = new ListTable(this.db);
   }
 
   private migrate(): void {
@@ -67,14 +74,25 @@ export class SqliteStore implements Store {
   }
 
   async listDomains(): Promise<DomainRow[]> {
-    return this.db
-      .prepare<[], { name: string; masquerade: number; created_at: string }>('SELECT * FROM domains ORDER BY name')
-      .all()
-      .map((r) => ({ name: r.name, masquerade: r.masquerade === 1, createdAt: r.created_at }));
+    return this.db.prepare<[], DomainDbRow>('SELECT * FROM domains ORDER BY name').all().map(toDomain);
   }
 
   async getDomain(name: string): Promise<DomainRow | undefined> {
-    return (await this.listDomains()).find((d) => d.name === name);
+    const row = this.db.prepare<[string], DomainDbRow>('SELECT * FROM domains WHERE name = ?').get(name);
+    return row && toDomain(row);
+  }
+
+  setDomainRelay(name: string, relayJson: string | null): Promise<void> {
+    return this.write(() => {
+      this.expectChange(this.db.prepare('UPDATE domains SET relay = ? WHERE name = ?').run(relayJson, name).changes, `domain ${name}`);
+    });
+  }
+
+  setDomainSignature(name: string, text: string | null, html: string | null): Promise<void> {
+    return this.write(() => {
+      const info = this.db.prepare('UPDATE domains SET signature_text = ?, signature_html = ? WHERE name = ?').run(text, html, name);
+      this.expectChange(info.changes, `domain ${name}`);
+    });
   }
 
   addDomain(name: string): Promise<void> {
@@ -232,6 +250,7 @@ export class SqliteStore implements Store {
     }
     const alias = this.db.prepare<[string], { mailbox: string }>('SELECT mailbox FROM aliases WHERE address = ?').get(address);
     if (alias && alias.mailbox !== exceptAliasOf) throw new StoreConflict(`${address} is already an alias of ${alias.mailbox}`);
+    if (this.lists.get(address)) throw new StoreConflict(`${address} is already a mailing list`);
   }
 
   updateMailbox(address: string, patch: MailboxPatch): Promise<void> {
@@ -282,6 +301,29 @@ export class SqliteStore implements Store {
         insert.run(address, address.slice(address.lastIndexOf('@') + 1), mailbox);
       }
     });
+  }
+
+  listLists(domain?: string): Promise<ListRow[]> {
+    return Promise.resolve(this.lists.list(domain));
+  }
+
+  getList(address: string): Promise<ListRow | undefined> {
+    return Promise.resolve(this.lists.get(address));
+  }
+
+  addList(row: Omit<ListRow, 'createdAt'>): Promise<void> {
+    return this.write(() => {
+      this.refuseTakenAddress(row.address);
+      this.lists.add(row, now());
+    });
+  }
+
+  updateList(address: string, patch: ListPatch): Promise<void> {
+    return this.write(() => this.lists.update(address, patch));
+  }
+
+  removeList(address: string): Promise<void> {
+    return this.write(() => this.lists.remove(address));
   }
 
   async getCatchAll(domain: string): Promise<string[]> {

@@ -8,8 +8,26 @@ export interface DomainRow {
   name: string;
   /** Masquerading allowed (FROM validation off). Off by default. */
   masquerade: boolean;
+  /** Outbound relay settings as JSON (owned by the relay service); null = direct delivery. */
+  relay: string | null;
+  /** Per-domain signature appended to outbound mail; null = none. */
+  signatureText: string | null;
+  signatureHtml: string | null;
   createdAt: string;
 }
+
+export interface ListRow {
+  address: string;
+  name: string;
+  domain: string;
+  /** Only members may post; others get a 5xx. */
+  membersOnly: boolean;
+  active: boolean;
+  members: string[];
+  createdAt: string;
+}
+
+export type ListPatch = Partial<Pick<ListRow, 'members' | 'membersOnly' | 'active'>>;
 
 export interface UserRow {
   username: string;
@@ -53,6 +71,8 @@ export interface Store {
   addDomain(name: string): Promise<void>;
   setDomainMasquerade(name: string, allowed: boolean): Promise<void>;
   removeDomain(name: string): Promise<void>;
+  setDomainRelay(name: string, relayJson: string | null): Promise<void>;
+  setDomainSignature(name: string, text: string | null, html: string | null): Promise<void>;
 
   listUsers(): Promise<UserRow[]>;
   getUser(username: string): Promise<UserRow | undefined>;
@@ -78,6 +98,12 @@ export interface Store {
   getAlias(address: string): Promise<AliasRow | undefined>;
   /** Replaces every alias of a mailbox with `addresses` (empty: none). */
   replaceAliases(mailbox: string, addresses: string[]): Promise<void>;
+
+  listLists(domain?: string): Promise<ListRow[]>;
+  getList(address: string): Promise<ListRow | undefined>;
+  addList(row: Omit<ListRow, 'createdAt'>): Promise<void>;
+  updateList(address: string, patch: ListPatch): Promise<void>;
+  removeList(address: string): Promise<void>;
 
   getCatchAll(domain: string): Promise<string[]>;
   setCatchAll(domain: string, mailboxes: string[]): Promise<void>;
