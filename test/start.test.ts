@@ -18,7 +18,7 @@ function start(dataDir: string): { child: ChildProcess; output: () => string; re
   const ready = new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer): void => {
       output += chunk.toString();
-      if (/ready in \d+ ms/.test(output)) resolve();
+      if (/ready in \d+ ms[\s\S]*stop: Ctrl-C/.test(output)) resolve();
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);

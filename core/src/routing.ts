@@ -3,6 +3,7 @@
  * The LDAP bridge runs this against the store; Haraka asks the bridge.
  */
 import { formatAddress, parseAddress, stripSubaddress } from './address';
+import { expandList, type ListRecord, type ListRoute } from './lists';
 
 export interface MailboxRecord {
   address: string;
@@ -17,14 +18,22 @@ export interface RoutingDirectory {
   findAliasTarget(address: string): Promise<MailboxRecord | undefined>;
   /** The catch-all mailboxes of a domain (empty: bounce). */
   catchAll(domain: string): Promise<MailboxRecord[]>;
+  /** The mailing list at an address (absent: the directory has no lists). */
+  findList?(address: string): Promise<ListRecord | undefined>;
 }
 
 export type Route =
   | { kind: 'deliver'; mailboxes: string[]; via: 'mailbox' | 'alias' | 'catchall' }
   | { kind: 'reject'; reason: 'unknown' | 'disabled' | 'invalid' }
-  | { kind: 'nonlocal' };
+  | { kind: 'nonlocal' }
+  | ListRoute;
 
 export async function resolveRecipient(address: string, dir: RoutingDirectory): Promise<Route> {
+  return resolveWithin(address, dir, []);
+}
+
+/** `listPath`: the lists being expanded around this address (see lists.ts). */
+async function resolveWithin(address: string, dir: RoutingDirectory, listPath: readonly string[]): Promise<Route> {
   const parsed = parseAddress(address);
   if (!parsed) return { kind: 'reject', reason: 'invalid' };
   if (!(await dir.isLocalDomain(parsed.domain))) return { kind: 'nonlocal' };
@@ -34,9 +43,13 @@ export async function resolveRecipient(address: string, dir: RoutingDirectory): 
   // "name+tag@domain" reaches "name" (mailbox or alias) when "name+tag" itself is unknown.
   const found = exact ?? (base ? await findDirect(formatAddress(base, parsed.domain), dir) : undefined);
 
-  if (found?.mailbox.active) return { kind: 'deliver', mailboxes: [found.mailbox.address], via: found.via };
+  if (found?.via === 'list') {
+    if (found.list.active) return expandList(found.list, listPath, (member, path) => resolveWithin(member, dir, path));
+  } else if (found?.mailbox.active) return { kind: 'deliver', mailboxes: [found.mailbox.address], via: found.via };
 
   // Unknown or disabled: the catch-all takes it if the domain has one, else bounce.
+  // Not for list members: a removed member's list mail should not land in the catch-all.
+  if (listPath.length > 0) return { kind: 'reject', reason: found ? 'disabled' : 'unknown' };
   const catchAll = (await dir.catchAll(parsed.domain)).filter((m) => m.active).map((m) => m.address);
   if (catchAll.length > 0) return { kind: 'deliver', mailboxes: [...new Set(catchAll)], via: 'catchall' };
   return { kind: 'reject', reason: found ? 'disabled' : 'unknown' };
@@ -45,9 +58,11 @@ export async function resolveRecipient(address: string, dir: RoutingDirectory): 
 async function findDirect(
   address: string,
   dir: RoutingDirectory,
-): Promise<{ mailbox: MailboxRecord; via: 'mailbox' | 'alias' } | undefined> {
+): Promise<{ mailbox: MailboxRecord; via: 'mailbox' | 'alias' } | { list: ListRecord; via: 'list' } | undefined> {
   const mailbox = await dir.findMailbox(address);
   if (mailbox) return { mailbox, via: 'mailbox' };
   const target = await dir.findAliasTarget(address);
-  return target ? { mailbox: target, via: 'alias' } : undefined;
+  if (target) return { mailbox: target, via: 'alias' };
+  const list = await dir.findList?.(address);
+  return list ? { list, via: 'list' } : undefined;
 }

@@ -116,6 +116,16 @@ describe('aliases, lists, domains, users and groups', () => {
     expect((await search(under('domains'), { filter: '(objectclass=mailDomain)' })).length).toBe(2);
   });
 
+  it('publishes a domain signature, live, and drops it once cleared', async () => {
+    await f.services.store.setDomainSignature('other.org', '-- \nOther Org', '<p>Other <b>Org</b></p>');
+    const [signed] = await search(under('domains'), { filter: '(cn=other.org)' });
+    expect(signed).toMatchObject({ mailsignaturetext: ['-- \nOther Org'], mailsignaturehtml: ['<p>Other <b>Org</b></p>'] });
+    await f.services.store.setDomainSignature('other.org', null, null);
+    const [cleared] = await search(under('domains'), { filter: '(cn=other.org)' });
+    expect(cleared?.['mailsignaturetext']).toBeUndefined();
+    expect(cleared?.['mailsignaturehtml']).toBeUndefined();
+  });
+
   it('publishes users with their groups, and groups with their members', async () => {
     const [alice] = await search(under('users'), { filter: '(uid=alice)' });
     expect(alice).toMatchObject({ objectclass: ['user'], uid: ['alice'], username: ['alice'], memberof: [`cn=team,ou=groups,${BASE_DN}`] });

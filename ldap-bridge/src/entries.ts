@@ -5,6 +5,7 @@
 import type { Route } from '@mail/core';
 import type { AliasRow, DomainRow, GroupRow, MailboxView } from '@mail/orchestrator';
 import { formatDn } from './ldapjs-adapter';
+import { listRouteAttributes } from './lists';
 import type { DnPart, Entry } from './protocol';
 
 /** The organizational units below the base DN. */
@@ -29,7 +30,7 @@ export type MailboxOu = typeof OU.mailboxes | typeof OU.recvmail | typeof OU.sen
 type Values = string | readonly string[] | undefined;
 
 /** Drops attributes without values: an LDAP attribute has at least one (RFC 4512 §2.5). */
-function entry(dn: string, attributes: Record<string, Values>): Entry {
+export function entry(dn: string, attributes: Record<string, Values>): Entry {
   const clean: Record<string, string[]> = {};
   for (const [name, value] of Object.entries(attributes)) {
     const values = value === undefined ? [] : typeof value === 'string' ? [value] : [...value];
@@ -38,7 +39,7 @@ function entry(dn: string, attributes: Record<string, Values>): Entry {
   return { dn, attributes: clean };
 }
 
-const flag = (value: boolean): string => (value ? 'TRUE' : 'FALSE');
+export const flag = (value: boolean): string => (value ? 'TRUE' : 'FALSE');
 
 export function leafDn(base: readonly DnPart[], ou: OuName, cn: string): string {
   return formatDn([{ type: 'cn', value: cn }, { type: 'ou', value: ou }, ...base]);
@@ -101,6 +102,11 @@ export function domainEntry(base: readonly DnPart[], domain: DomainRow): Entry {
     cn: domain.name,
     domain: domain.name,
     domainMasquerade: flag(domain.masquerade),
+    // The per-domain signature for submitted mail (haraka-plugin-mail-signature); absent = none.
+    mailSignatureText: domain.signatureText ?? undefined,
+    mailSignatureHtml: domain.signatureHtml ?? undefined,
+    // The outbound relay as stored (JSON, password included: searches need the service bind).
+    mailRelay: domain.relay ?? undefined,
   });
 }
 
@@ -132,5 +138,6 @@ export function routeEntry(base: readonly DnPart[], address: string, route: Rout
     mailRoutingAddress: route.kind === 'deliver' ? route.mailboxes : undefined,
     routeVia: route.kind === 'deliver' ? route.via : undefined,
     routeReason: route.kind === 'reject' ? route.reason : undefined,
+    ...listRouteAttributes(route),
   });
 }

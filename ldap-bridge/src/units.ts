@@ -15,6 +15,7 @@ import {
   type MailboxOu,
   type OuName,
 } from './entries';
+import { mailingListUnit } from './lists';
 import type { DnPart, Entry } from './protocol';
 
 export interface Unit {
@@ -28,7 +29,7 @@ export interface Unit {
   computed?: boolean;
 }
 
-const keys = (...names: string[]): ReadonlySet<string> => new Set(names);
+export const keys = (...names: string[]): ReadonlySet<string> => new Set(names);
 
 async function findMailbox(services: MailServices, address: string): Promise<MailboxView | undefined> {
   try {
@@ -67,11 +68,6 @@ function aliasUnit(services: MailServices, base: readonly DnPart[]): Unit {
     },
     list: async () => (await services.listAliases()).map((a) => aliasEntry(base, a)),
   };
-}
-
-/** Mailing lists arrive with issue 3; until then the unit exists and is empty. */
-function mailingListUnit(): Unit {
-  return { ou: OU.mailinglists, keys: keys('mail', 'cn'), lookup: async () => undefined, list: async () => [] };
 }
 
 function domainUnit(services: MailServices, base: readonly DnPart[]): Unit {
@@ -130,7 +126,7 @@ export function buildUnits(services: MailServices, base: readonly DnPart[]): Uni
     mailboxUnit(services, base, OU.recvmail),
     mailboxUnit(services, base, OU.sendmail),
     aliasUnit(services, base),
-    mailingListUnit(),
+    mailingListUnit(services, base),
     domainUnit(services, base),
     userUnit(services, base),
     groupUnit(services, base),

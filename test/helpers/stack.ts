@@ -38,12 +38,13 @@ export interface TestStack {
   restart(): Promise<void>;
 }
 
-export async function startTestStack(config: Record<string, unknown> = {}): Promise<TestStack> {
+/** `env`: extra environment for the stack (e.g. the test-only MAIL_OUTBOUND_LOCAL_MX_OK). */
+export async function startTestStack(config: Record<string, unknown> = {}, extraEnv: Record<string, string> = {}): Promise<TestStack> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mail-it-'));
   fs.chmodSync(dataDir, 0o755);
   const ports = await freePorts();
   fs.writeFileSync(path.join(dataDir, 'config.json'), JSON.stringify({ hostname: 'mail.test', ports, ...config }));
-  const env = { ...process.env, MAIL_HOSTNAME: 'mail.test' };
+  const env = { ...process.env, MAIL_HOSTNAME: 'mail.test', ...extraEnv };
   const store = new SqliteStore(dataPaths(dataDir).store);
   const services = new MailServices(store, dataPaths(dataDir));
   const handle: TestStack = {

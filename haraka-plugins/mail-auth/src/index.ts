@@ -25,6 +25,7 @@ import {
 } from '@mail/haraka-common';
 import { AUTH_METHODS, AUTH_REQUIRED, AUTH_TEMPFAIL, offersAuth, refuseAuthCommand, type SessionFacts } from './lib/auth-policy';
 import { CONFIG_FILE, parseAuthConfig, type AuthConfig } from './lib/config';
+import { sizeReply, TOO_MANY_RECIPIENTS, tooManyRecipients } from './lib/message-limits';
 import { answerForSender, describeDecision, judgeSender, type SenderDecision } from './lib/sender-check';
 
 interface AuthState {
@@ -174,5 +175,31 @@ export const hook_mail = guardHook(
     connection.results.add(plugin, decision.allowed ? { pass: label } : { fail: label });
     connection.loginfo(plugin, 'sender', { user, from: mailFrom, verdict: label });
     return answerForSender(decision, mailFrom, user);
+  },
+);
+
+/**
+ * Every connection: Haraka's own oversize reply (550, at MAIL SIZE= and after DATA)
+ * is answered as 552 5.3.4 instead (RFC 1870 §6.1; see lib/message-limits). Core
+ * checks the size before any hook runs and ignores a hook's message there, so the
+ * reply itself is the only place to correct it; the limit stays Haraka's.
+ */
+export function hook_connect_init(this: AuthPlugin, next: Next, connection: Connection): void {
+  const respond = connection.respond.bind(connection);
+  connection.respond = (code, message, callback) => {
+    const reply = sizeReply(code, message);
+    respond(reply.code, reply.message as string, callback);
+  };
+  next();
+}
+
+/** RCPT: the 501st recipient of one message gets 452 4.5.3 (RFC 5321 §4.5.3.1.10). */
+export const hook_rcpt = guardHook(
+  'rcpt',
+  async (plugin: AuthPlugin, connection: Connection): Promise<HookAnswer> => {
+    const count = connection.transaction?.rcpt_to.length ?? 0;
+    if (!tooManyRecipients(count)) return CONTINUE;
+    connection.results.add(plugin, { fail: 'rcpt:too-many-recipients' });
+    return { code: HookCode.DENYSOFT, message: TOO_MANY_RECIPIENTS };
   },
 );

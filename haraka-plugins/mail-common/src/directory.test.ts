@@ -9,7 +9,11 @@ const DATA: BridgeData = {
     'bob@example.test': { password: 'bob-pw', active: false },
     'a+b@example.test': { password: 'plus-pw' },
   },
-  domains: { 'example.test': { masquerade: true }, 'other.test': {} },
+  domains: {
+    'example.test': { masquerade: true, signature: { text: '-- \nExample', html: '<p>Example</p>' } },
+    'other.test': { relay: '{"provider":"noop"}' },
+    'broken.test': { relay: '{"provider":"smtp"' },
+  },
 };
 
 function directory(bridge: FakeBridge, password = DATA.servicePassword): LdapDirectory {
@@ -55,6 +59,19 @@ describe('LdapDirectory', () => {
     expect(await dir.domain('Example.TEST')).toEqual({ name: 'example.test', domainMasquerade: true });
     expect(await dir.domain('other.test')).toEqual({ name: 'other.test', domainMasquerade: false });
     expect(await dir.domain('elsewhere.test')).toBeUndefined();
+  });
+
+  it('reads domain signatures', async () => {
+    expect(await dir.domainSignature('Example.TEST')).toEqual({ text: '-- \nExample', html: '<p>Example</p>' });
+    expect(await dir.domainSignature('other.test')).toEqual({ text: null, html: null });
+    expect(await dir.domainSignature('elsewhere.test')).toBeUndefined();
+  });
+
+  it('reads domain relays: absent is direct, a broken one is an error', async () => {
+    expect(await dir.domainRelay('example.test')).toEqual({ provider: 'direct' });
+    expect(await dir.domainRelay('other.test')).toEqual({ provider: 'noop' });
+    expect(await dir.domainRelay('elsewhere.test')).toBeUndefined();
+    await expect(dir.domainRelay('broken.test')).rejects.toThrow(/mailRelay/);
   });
 
   it('checks submission logins by binding on ou=sendmail', async () => {

@@ -6,13 +6,16 @@
  * identity the searches run under.
  */
 import { Client, EqualityFilter, InvalidCredentialsError, type Filter } from 'ldapts';
-import type { Route } from '@mail/core';
+import type { Relay, Route } from '@mail/core';
 import {
   escapeDnValue,
   parseDomain,
+  parseDomainRelay,
+  parseDomainSignature,
   parseMailbox,
   parseRoute,
   type DomainEntry,
+  type DomainSignature,
   type MailboxEntry,
   type RawEntry,
 } from './ldap-entries';
@@ -32,6 +35,10 @@ export interface Directory {
   route(address: string): Promise<Route>;
   mailbox(address: string): Promise<MailboxEntry | undefined>;
   domain(name: string): Promise<DomainEntry | undefined>;
+  /** The domain's signature; undefined when the domain is not ours. */
+  domainSignature(name: string): Promise<DomainSignature | undefined>;
+  /** The domain's outbound relay; undefined when the domain is not ours. */
+  domainRelay(name: string): Promise<Relay | undefined>;
   /** true/false for good/bad credentials; throws DirectoryUnavailableError when it cannot tell. */
   checkSendLogin(address: string, password: string): Promise<boolean>;
   close(): Promise<void>;
@@ -58,6 +65,11 @@ export class LdapDirectory implements Directory {
       'mailRoutingAddress',
       'routeVia',
       'routeReason',
+      // Mailing lists (routeKind list):
+      'listAddress',
+      'mailForwardingAddress',
+      'listMembersOnly',
+      'listMember',
     ]);
     const [entry] = entries;
     // The contract says the routes search always answers exactly one entry.
@@ -77,6 +89,18 @@ export class LdapDirectory implements Directory {
     const filter = new EqualityFilter({ attribute: 'cn', value: name.toLowerCase() });
     const [entry] = await this.search('domains', filter, ['cn', 'domain', 'domainMasquerade']);
     return entry ? parseDomain(entry) : undefined;
+  }
+
+  async domainSignature(name: string): Promise<DomainSignature | undefined> {
+    const filter = new EqualityFilter({ attribute: 'cn', value: name.toLowerCase() });
+    const [entry] = await this.search('domains', filter, ['cn', 'mailSignatureText', 'mailSignatureHtml']);
+    return entry ? parseDomainSignature(entry) : undefined;
+  }
+
+  async domainRelay(name: string): Promise<Relay | undefined> {
+    const filter = new EqualityFilter({ attribute: 'cn', value: name.toLowerCase() });
+    const [entry] = await this.search('domains', filter, ['cn', 'mailRelay']);
+    return entry ? parseDomainRelay(entry) : undefined;
   }
 
   async checkSendLogin(address: string, password: string): Promise<boolean> {

@@ -99,7 +99,16 @@ export interface Transaction {
   results: ResultStore;
   message_stream: MessageStream;
   data_bytes: number;
+  /**
+   * Registers a MIME body filter (haraka-email-message): for each part whose
+   * Content-Type matches, `filter` gets the part decoded from its transfer encoding
+   * (still in `charset`) and returns the replacement, or undefined to keep it.
+   * Turns on body parsing; must be called before the message data arrives.
+   */
+  add_body_filter(contentType: RegExp | string, filter: BodyFilter): void;
 }
+
+export type BodyFilter = (contentType: string, charset: string, body: Buffer) => Buffer | undefined;
 
 export interface Connection {
   uuid: string;
@@ -123,7 +132,7 @@ export interface Connection {
 
 /** The outbound queue entry a `get_mx` hook receives. */
 export interface HMailItem {
-  todo: { domain: string; notes: Notes; rcpt_to: HarakaAddress[] };
+  todo: { domain: string; notes: Notes; mail_from: HarakaAddress; rcpt_to: HarakaAddress[] };
 }
 
 /** An MX answer from `get_mx`: `path` + `using_lmtp` means LMTP over a unix socket. */
@@ -135,6 +144,9 @@ export interface MxAnswer {
   port?: number;
   /** The name sent in EHLO/LHLO. */
   bind_helo?: string;
+  /** SMTP AUTH (RFC 4954) at this MX: Haraka's outbound logs in when the server offers AUTH. */
+  auth_user?: string;
+  auth_pass?: string;
 }
 
 export interface ConfigGetOptions {
@@ -153,6 +165,33 @@ export type IniFile = Record<string, Record<string, unknown> | undefined>;
 /** Haraka's outbound module (`plugin.haraka_require('outbound')`), only the entry we use. */
 export interface Outbound {
   send_trans_email(transaction: Transaction, next: (code: HookCode, message?: string) => void): void;
+}
+
+/** One queue file's header, as outbound's `list_queue()` reads it (outbound/queue.js). */
+export interface QueuedTodo {
+  /** Transaction uuid + `.N`: stable while Haraka renames the file between attempts. */
+  uuid: string;
+  domain: string;
+  /** The file name inside the queue directory, and its full path. */
+  file: string;
+  full_path: string;
+}
+
+/** outbound's timer queue of deferred entries, keyed by queue file name. */
+export interface TempFailQueue {
+  length(): number;
+  /** Throws when no entry has that id (the message is not waiting: in flight, or gone). */
+  discard(id: string): unknown;
+}
+
+/** The queue management part of the outbound module. */
+export interface OutboundQueue {
+  list_queue(): Promise<QueuedTodo[]>;
+  temp_fail_queue: TempFailQueue;
+  /** Entries to deliver now (bounded by outbound.ini concurrency_max). */
+  delivery_queue: { push(item: unknown): void };
+  /** A queue entry read back from its file (it loads itself before delivery). */
+  HMailItem: new (filename: string, filePath: string) => unknown;
 }
 
 export interface HarakaPlugin {

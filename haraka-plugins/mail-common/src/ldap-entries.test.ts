@@ -11,6 +11,27 @@ describe('parseRoute', () => {
     expect(parseRoute({ dn: 'cn=x', routeKind: 'nonlocal' })).toEqual({ kind: 'nonlocal' });
   });
 
+  it('reads list routes, which may deliver to nobody', () => {
+    const entry = {
+      dn: 'cn=x',
+      routeKind: 'list',
+      listAddress: 'Team@acme.test',
+      listMembersOnly: 'TRUE',
+      listMember: ['a@acme.test', 'X@example.org'],
+      mailRoutingAddress: 'a@acme.test',
+      mailForwardingAddress: 'X@example.org',
+    };
+    expect(parseRoute(entry)).toEqual({
+      kind: 'list',
+      list: 'team@acme.test',
+      membersOnly: true,
+      members: ['a@acme.test', 'x@example.org'],
+      mailboxes: ['a@acme.test'],
+      external: ['x@example.org'],
+    });
+    expect(parseRoute({ dn: 'cn=x', routeKind: 'list', listAddress: 'l@x.test' })).toMatchObject({ mailboxes: [], external: [] });
+  });
+
   it('refuses answers outside the contract', () => {
     for (const entry of [
       { dn: 'cn=x' },

@@ -2,7 +2,7 @@
  * Reading the LDAP bridge's answers (ldap-bridge/README.md) into plain values.
  * Pure: no network, no ldapts; the directory client feeds entries in.
  */
-import type { Route } from '@mail/core';
+import { parseRelay, type Relay, type Route } from '@mail/core';
 
 /** An entry as ldapts returns it: attribute name → value(s). Names may come in any case. */
 export type RawEntry = { dn: string } & Record<string, unknown>;
@@ -70,9 +70,27 @@ export function parseRoute(entry: RawEntry): Route {
       return { kind: 'reject', reason: oneOf(ROUTE_REASONS, attrs.required('routeReason'), 'routeReason') };
     case 'nonlocal':
       return { kind: 'nonlocal' };
+    case 'list':
+      return parseListRoute(entry, attrs);
     default:
       throw new DirectoryProtocolError(`${entry.dn}: unexpected routeKind '${kind}'`);
   }
+}
+
+/**
+ * A mailing list's route (ldap-bridge/README.md): the list may deliver to nobody
+ * (every member gone), so neither address attribute is required.
+ */
+function parseListRoute(entry: RawEntry, attrs: Attributes): Route {
+  const lower = (name: string): string[] => [...new Set(attrs.all(name).map((m) => m.toLowerCase()))];
+  return {
+    kind: 'list',
+    list: attrs.required('listAddress').toLowerCase(),
+    membersOnly: attrs.flag('listMembersOnly'),
+    members: lower('listMember'),
+    mailboxes: lower('mailRoutingAddress'),
+    external: lower('mailForwardingAddress'),
+  };
 }
 
 export interface MailboxEntry {
@@ -105,6 +123,26 @@ export function parseDomain(entry: RawEntry): DomainEntry {
     name: (attrs.one('domain') ?? attrs.required('cn')).toLowerCase(),
     domainMasquerade: attrs.flag('domainMasquerade'),
   };
+}
+
+/** A domain's signature for submitted mail (haraka-plugin-mail-signature); null = that part gets none. */
+export interface DomainSignature {
+  text: string | null;
+  html: string | null;
+}
+
+export function parseDomainSignature(entry: RawEntry): DomainSignature {
+  const attrs = new Attributes(entry);
+  return { text: attrs.one('mailSignatureText') ?? null, html: attrs.one('mailSignatureHtml') ?? null };
+}
+
+/** `mailRelay` read with the same rules the orchestrator stored it by; absent = direct. */
+export function parseDomainRelay(entry: RawEntry): Relay {
+  try {
+    return parseRelay(new Attributes(entry).one('mailRelay'));
+  } catch (err) {
+    throw new DirectoryProtocolError(`${entry.dn}: mailRelay: ${(err as Error).message}`);
+  }
 }
 
 // RFC 4514 §2.4: characters that must be escaped anywhere in an attribute value of a DN.

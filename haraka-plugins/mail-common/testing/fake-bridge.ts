@@ -18,8 +18,8 @@ export interface FakeMailbox {
 export interface BridgeData {
   servicePassword: string;
   mailboxes: Record<string, FakeMailbox>;
-  /** Our domains; `masquerade` = domainMasquerade. */
-  domains: Record<string, { masquerade?: boolean }>;
+  /** Our domains; `masquerade` = domainMasquerade, `signature` = mailSignatureText/Html. */
+  domains: Record<string, { masquerade?: boolean; signature?: { text?: string; html?: string }; relay?: string }>;
 }
 
 export interface FakeBridge {
@@ -151,7 +151,12 @@ function answerDirectory(server: LdapServer, data: BridgeData, base: string, sta
   });
   answerSearch(server, base, 'domains', stats, async (req, send) => {
     for (const [name, domain] of Object.entries(data.domains)) {
-      const attributes = { objectclass: ['mailDomain'], cn: name, domain: name, domainMasquerade: flag(domain.masquerade ?? false) };
+      const attributes = {
+        objectclass: ['mailDomain'], cn: name, domain: name, domainMasquerade: flag(domain.masquerade ?? false),
+        ...(domain.signature?.text !== undefined ? { mailSignatureText: domain.signature.text } : {}),
+        ...(domain.signature?.html !== undefined ? { mailSignatureHtml: domain.signature.html } : {}),
+        ...(domain.relay !== undefined ? { mailRelay: domain.relay } : {}),
+      };
       if (req.filter.matches(attributes, false)) send(name, attributes);
     }
   });

@@ -30,8 +30,13 @@ import type { Route } from '@mail/core';
 import { CONFIG_FILE, parseRoutingConfig, worstCaseDeliveryMs, type RoutingConfig } from './lib/config';
 import { decideDelivery, deliverWithRetries } from './lib/delivery';
 import { deliverLmtp, type RecipientResult } from './lib/lmtp';
-import { isLmtpHandoff, markLmtpHandoff, rememberRoute, targetMailboxes } from './lib/notes';
+import { isLmtpHandoff, markLmtpHandoff, rememberRoute } from './lib/notes';
 import { answerForRoute } from './lib/route-reply';
+import { rememberRemote } from './lib/remote-recipients';
+import { mxForLocalDomain } from './local-mx';
+import { deliverSubmission } from './submission';
+import { answerListOrSrs, deliveryPlan, queueForwardsAfterLocal } from './list-rcpt';
+import { srsRecipientsHook } from './srs-outbound';
 
 interface RoutingState {
   config: RoutingConfig;
@@ -85,7 +90,13 @@ export const hook_rcpt = guardHook(
       connection.results.add(plugin, { err: `route lookup failed for ${address}: ${(err as Error).message}` });
       return DIRECTORY_TEMPFAIL;
     }
+    // Mailing lists (members-only) and bounces to our SRS addresses: list-rcpt.ts.
+    const { config, directory } = stateOf(plugin);
+    const special = await answerListOrSrs(plugin, connection, address, route, config, (a) => directory.get().route(a));
+    if (special) return special;
     if (route.kind === 'deliver') rememberRoute(transaction.notes, address, route.mailboxes);
+    // Authenticated submission relays to other domains (RFC 6409); see submission.ts.
+    if (route.kind === 'nonlocal' && connection.relaying) rememberRemote(transaction.notes, address);
     const outcome = route.kind === 'reject' ? `reject:${route.reason}` : route.kind;
     connection.results.add(plugin, route.kind === 'deliver' ? { pass: `rcpt:${route.via}` } : { fail: `rcpt:${outcome}` });
     connection.loginfo(plugin, 'route', { rcpt: address, route: outcome, relaying: connection.relaying });
@@ -96,7 +107,9 @@ export const hook_rcpt = guardHook(
 async function deliverQueued(plugin: RoutingPlugin, connection: Connection): Promise<HookAnswer> {
   const transaction = transactionOf(connection);
   const { lmtp } = stateOf(plugin).config;
-  const mailboxes = targetMailboxes(transaction.notes, transaction.rcpt_to.map(envelopeAddress));
+  // Lists expand here, minus members named in To/Cc; forwards leave after local delivery.
+  const plan = deliveryPlan(transaction, stateOf(plugin).config);
+  const mailboxes = plan.mailboxes;
   const results = await deliverWithRetries(
     mailboxes,
     (recipients) =>
@@ -115,6 +128,10 @@ async function deliverQueued(plugin: RoutingPlugin, connection: Connection): Pro
   logResults(plugin, connection, results);
   const verdict = decideDelivery(results);
   connection.results.add(plugin, { [verdict.kind === 'delivered' ? 'pass' : 'fail']: `lmtp:${verdict.kind}` });
+  if (verdict.kind === 'delivered' || verdict.kind === 'partial') {
+    const forwardFailure = await queueForwardsAfterLocal(plugin, connection, transaction, plan);
+    if (forwardFailure) return forwardFailure;
+  }
   switch (verdict.kind) {
     case 'delivered':
       return { code: HookCode.OK, message: `2.0.0 Delivered to ${results.length} mailbox(es)` };
@@ -163,23 +180,34 @@ function handOffToQueue(
 }
 
 export const hook_queue = guardHook('queue', deliverQueued);
-export const hook_queue_outbound = guardHook('queue_outbound', deliverQueued);
+// Haraka's own DSNs to our SRS addresses go to the original sender (srs-outbound.ts).
+export const hook_pre_send_trans_email = srsRecipientsHook((plugin: RoutingPlugin) => {
+  const { config, directory } = stateOf(plugin);
+  return { config, route: (address: string) => directory.get().route(address) };
+});
+// Submission: local recipients over LMTP, remote ones into the outbound queue (submission.ts).
+export const hook_queue_outbound = guardHook('queue_outbound', (plugin: RoutingPlugin, connection: Connection) =>
+  deliverSubmission(plugin, connection, transactionOf(connection), () => deliverQueued(plugin, connection)),
+);
 
 /**
- * Outbound queue entries from handOffToQueue go to Dovecot's LMTP socket, not to an
- * MX. The LHLO name is given explicitly: Haraka leaves it unset when NODE_ENV=test.
+ * Outbound queue entries from handOffToQueue, and any entry for one of our own
+ * domains (Haraka's DSN to a local sender, see local-mx.ts), go to Dovecot's LMTP
+ * socket, not to an MX; other domains fall through to the MX lookup in DNS. The LHLO
+ * name is given explicitly: Haraka leaves it unset when NODE_ENV=test.
  */
 export function hook_get_mx(this: RoutingPlugin, next: GetMxNext, hmail: HMailItem): void {
-  let mx: MxAnswer | undefined;
+  let lmtp: MxAnswer;
+  let route: (address: string) => Promise<Route>;
   try {
-    if (isLmtpHandoff(hmail.todo.notes)) {
-      const helo = this.config.get('me', 'value') ?? os.hostname();
-      mx = { priority: 0, path: stateOf(this).config.lmtp.socketPath, using_lmtp: true, bind_helo: helo };
-    }
+    const helo = this.config.get('me', 'value') ?? os.hostname();
+    lmtp = { priority: 0, path: stateOf(this).config.lmtp.socketPath, using_lmtp: true, bind_helo: helo };
+    const directory = stateOf(this).directory.get();
+    route = (address) => directory.route(address);
   } catch (err) {
     logHookError(this, hmail, `get_mx failed: ${(err as Error).message}`);
     return next(HookCode.DENYSOFT);
   }
-  if (mx === undefined) return next();
-  next(HookCode.OK, mx);
+  if (isLmtpHandoff(hmail.todo.notes)) return next(HookCode.OK, lmtp);
+  mxForLocalDomain(this, next, hmail, route, lmtp);
 }

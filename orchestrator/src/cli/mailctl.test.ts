@@ -124,6 +124,42 @@ describe('mailctl directory commands', () => {
     });
   });
 
+  test('app mailboxes without --password get a generated one, printed once', async () => {
+    type Added = { credentials: { username: string; password: string; generated: boolean; smtp: unknown[]; imap: unknown[] } };
+    const added = okJson<Added>(await mailctl('mailbox', 'add', 'gen.app@other.org', '--owner', 'gen', '--owner-type', 'app', '--json'));
+    const { credentials } = added;
+    expect(credentials).toMatchObject({ username: 'gen.app@other.org', generated: true });
+    expect(credentials.password).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(credentials.smtp).toContainEqual(expect.objectContaining({ port: 2465, security: 'tls' }));
+    expect(credentials.imap).toContainEqual(expect.objectContaining({ port: 2993, security: 'tls' }));
+    const plain = ok(await mailctl('mailbox', 'add', 'txt.app@other.org', '--owner', 'txt', '--owner-type', 'app'));
+    const printed = /^password: +(\S+)$/m.exec(plain)?.[1] ?? '';
+    expect(plain).toMatch(/shown only now/);
+    expect(ok(await mailctl('mailbox', 'show', 'txt.app@other.org'))).not.toContain(printed);
+    await withServices(dataDir, async (services) => {
+      expect(await services.authenticateMailbox('gen.app@other.org', credentials.password)).toBe(true);
+      expect(await services.authenticateMailbox('txt.app@other.org', printed)).toBe(true);
+    });
+    ok(await mailctl('mailbox', 'rm', 'gen.app@other.org'));
+    ok(await mailctl('mailbox', 'rm', 'txt.app@other.org'));
+  });
+
+  test('settings: masquerade and signature per domain', async () => {
+    ok(await mailctl('settings', 'set', 'example.com', 'masquerade', 'on'));
+    ok(await mailctl('settings', 'set', 'example.com', 'signature', '--text=-- \r\nExample Ltd.  ', '--html', '<p>Example</p>'));
+    type Shown = { settings: { masquerade: boolean; signature: { text: string | null; html: string | null } } };
+    const shown = okJson<Shown>(await mailctl('settings', 'show', 'Example.COM', '--json'));
+    expect(shown.settings).toEqual({ domain: 'example.com', masquerade: true, signature: { text: '-- \nExample Ltd.', html: '<p>Example</p>' } });
+    expect(ok(await mailctl('settings', 'show', 'example.com'))).toMatch(/^masquerade: +yes$/m);
+    ok(await mailctl('settings', 'set', 'example.com', 'masquerade', 'off'));
+    ok(await mailctl('settings', 'set', 'example.com', 'signature', '--clear'));
+    const cleared = okJson<Shown>(await mailctl('settings', 'show', 'example.com', '--json'));
+    expect(cleared.settings).toMatchObject({ masquerade: false, signature: { text: null, html: null } });
+    expect(failed(await mailctl('settings', 'set', 'example.com', 'masquerade', 'maybe'), 2)).toMatch(/on or off/);
+    expect(failed(await mailctl('settings', 'set', 'example.com', 'signature'), 2)).toMatch(/--clear/);
+    expect(failed(await mailctl('settings', 'show', 'nowhere.org'), 1)).toMatch(/does not exist/);
+  });
+
   test('aliases: replace, filter, clear', async () => {
     ok(await mailctl('alias', 'set', 'bob@example.com', 'robert@example.com', 'Bob@Other.org'));
     const byDomain = okJson<{ aliases: unknown[] }>(await mailctl('alias', 'list', '--domain', 'other.org', '--json'));
@@ -200,7 +236,11 @@ describe('mailctl refuses bad input and changes nothing', () => {
     ['an unknown group', ['mailbox', 'add', 'z@example.com', '--owner', 'x', '--owner-type', 'group'], ERROR, /group x/],
     ['a taken alias as mailbox', ['mailbox', 'add', 'info@example.com', '--owner', 'alice'], ERROR, /already an alias/],
     ['a user mailbox password', ['mailbox', 'add', 'z@example.com', '--owner', 'alice', '--password', 'x-secret-1'], ERROR, /only for apps/],
-    ['an app without password', ['mailbox', 'add', 'z.app@example.com', '--owner', 'z', '--owner-type', 'app'], ERROR, /password/],
+    ['an app with a short password', ['mailbox', 'add', 'z.app@example.com', '--owner', 'z', '--owner-type', 'app', '--password', 'short'], ERROR, /at least 8/],
+    ['an unknown relay provider', ['relay', 'set', 'example.com', '--provider', 'pigeon'], ERROR, /unknown relay provider/],
+    ['a relay without credentials', ['relay', 'set', 'example.com', '--provider', 'smtp', '--host', 'relay.example', '--port', '587'], ERROR, /username and a password/],
+    ['a relay port that is no number', ['relay', 'set', 'example.com', '--provider', 'smtp-noauth', '--host', 'r.example', '--port', 'x'], USAGE, /--port must be a number/],
+    ['an unreachable relay', ['relay', 'set', 'example.com', '--provider', 'smtp-noauth', '--host', '127.0.0.1', '--port', '1'], ERROR, /does not work: .*ECONNREFUSED/],
     ['a bad owner type', ['mailbox', 'add', 'z@example.com', '--owner', 'alice', '--owner-type', 'robot'], USAGE, /owner-type/],
     ['a missing --owner', ['mailbox', 'add', 'z@example.com'], USAGE, /--owner NAME is required/],
     ['an alias that is a mailbox', ['alias', 'set', 'alice@example.com', 'new@example.com', 'bob@example.com'], ERROR, /already a mailbox/],

@@ -9,16 +9,20 @@ async function main(): Promise<void> {
   const { settings, paths } = stack;
   const p = settings.ports;
   const h = settings.bindAddress;
-  console.log(`mail server ${settings.hostname} ready in ${Date.now() - began} ms (data: ${paths.root})`);
-  console.log(`  SMTP (MX)            ${h}:${p.smtp}`);
-  console.log(`  Submission STARTTLS  ${h}:${p.submission}`);
-  console.log(`  Submissions TLS      ${h}:${p.submissions}`);
-  console.log(`  IMAP STARTTLS        ${h}:${p.imap}`);
-  console.log(`  IMAPS                ${h}:${p.imaps}`);
-  console.log(`  POP3S                ${h}:${p.pop3s}`);
-  console.log(`  ManageSieve          ${h}:${p.managesieve}`);
-  console.log(`  LDAP bridge          ${h}:${p.ldap}`);
-  console.log(`logs: ${paths.logs}   manage: npx mailctl --help   stop: Ctrl-C`);
+  // One write, so a reader that sees the "ready" line sees the endpoints with it.
+  const banner = [
+    `mail server ${settings.hostname} ready in ${Date.now() - began} ms (data: ${paths.root})`,
+    `  SMTP (MX)            ${h}:${p.smtp}`,
+    `  Submission STARTTLS  ${h}:${p.submission}`,
+    `  Submissions TLS      ${h}:${p.submissions}`,
+    `  IMAP STARTTLS        ${h}:${p.imap}`,
+    `  IMAPS                ${h}:${p.imaps}`,
+    `  POP3S                ${h}:${p.pop3s}`,
+    `  ManageSieve          ${h}:${p.managesieve}`,
+    `  LDAP bridge          ${h}:${p.ldap}`,
+    `logs: ${paths.logs}   manage: npx mailctl --help   stop: Ctrl-C`,
+  ];
+  console.log(banner.join('\n'));
 
   for (const proc of stack.processes) {
     proc.on('crash', (info: { code: number | null; signal: string | null }) =>

@@ -6,6 +6,8 @@ export interface DataPaths {
   store: string;
   secrets: string;
   ldapServiceSecret: string;
+  /** HMAC secret of the Sender Rewriting Scheme (core/src/srs.ts). */
+  srsSecret: string;
   tls: string;
   tlsCert: string;
   tlsKey: string;
@@ -29,6 +31,7 @@ export function dataPaths(dataDir: string): DataPaths {
     store: path.join(root, 'store.sqlite'),
     secrets,
     ldapServiceSecret: path.join(secrets, 'ldap-service.secret'),
+    srsSecret: path.join(secrets, 'srs.secret'),
     tls,
     tlsCert: path.join(tls, 'cert.pem'),
     tlsKey: path.join(tls, 'key.pem'),

@@ -191,7 +191,10 @@ const MESSAGE = 'From: <sender@example.org>\r\nSubject: smoke\r\n\r\nhello\r\n.l
     const chat = await submit('Alice@Example.test', 'alice-pw');
     expect((await chat.command('MAIL FROM:<bob@example.test>')).text).toMatch(/^550 5\.7\.1 Sender <bob@example\.test> not allowed/);
     expect((await chat.command('MAIL FROM:<info@example.test>')).code).toBe(250);
-    expect((await chat.command('RCPT TO:<far@away.test>')).text).toMatch(/^550 5\.7\.1 .*remote delivery is not available yet/);
+    // Relayed for an authenticated client (RFC 6409); not sent here: this test has no DNS.
+    expect((await chat.command('RCPT TO:<far@away.test>')).code).toBe(250);
+    expect((await chat.command('RSET')).code).toBe(250);
+    expect((await chat.command('MAIL FROM:<info@example.test>')).code).toBe(250);
     expect((await chat.command('RCPT TO:<bob@example.test>')).code).toBe(250);
     expect((await sendData(chat)).code).toBe(250);
     expect((await chat.command('AUTH PLAIN x')).code).toBe(503); // RFC 4954 §4

@@ -23,7 +23,13 @@ function fixedInput(root = '/srv/mail'): HarakaInput {
     maxMessageSize: 25 * 1024 * 1024,
   };
   const paths = dataPaths(root);
-  return { settings, paths, ldapServicePassword: 'golden-service-secret', lmtpSocket: path.join(paths.run, 'dovecot', 'lmtp') };
+  return {
+    settings,
+    paths,
+    ldapServicePassword: 'golden-service-secret',
+    lmtpSocket: path.join(paths.run, 'dovecot', 'lmtp'),
+    srsSecret: 'golden-srs-secret',
+  };
 }
 
 function withSettings(input: HarakaInput, change: Partial<Settings>): HarakaInput {
@@ -50,7 +56,7 @@ describe('renderHarakaFiles', () => {
 
   it('keeps the service password in 0600 files only', () => {
     for (const file of files) expect([file.name, file.mode]).toEqual([file.name, file.content.includes('golden-service-secret') ? 0o600 : 0o644]);
-    expect(files.filter((f) => f.mode === 0o600).map((f) => f.name)).toEqual(['mail-routing.ini', 'mail-auth.ini']);
+    expect(files.filter((f) => f.mode === 0o600).map((f) => f.name)).toEqual(['mail-routing.ini', 'mail-auth.ini', 'mail-signature.ini', 'mail-relay.ini']);
   });
 
   it('listens on the three SMTP ports of the bind address, implicit TLS on submissions, in one process', () => {
@@ -65,7 +71,7 @@ describe('renderHarakaFiles', () => {
     const plugins = fileOf(fixedInput(), 'plugins')
       .split('\n')
       .filter((l) => l && !l.startsWith('#'));
-    expect(plugins).toEqual(['tls', 'mail-auth', 'mail-routing']);
+    expect(plugins).toEqual(['tls', 'mail-auth', 'mail-signature', 'mail-outbound', 'dkim', 'mail-routing', 'mail-relay']);
   });
 
   it('gives the routing hooks more time than the worst LMTP delivery', () => {
@@ -86,6 +92,7 @@ describe('renderHarakaFiles', () => {
       ['ldap.baseDn', withSettings(fixedInput(), { ldap: { baseDn: 'dc=x\\' } })],
       ['password', { ...fixedInput(), ldapServicePassword: 'two words' }],
       ['password', { ...fixedInput(), ldapServicePassword: '0123' }],
+      ['SRS secret', { ...fixedInput(), srsSecret: 'x\nlmtp_attempts=9' }],
       ['lmtpSocket', { ...fixedInput(), lmtpSocket: 'relative/lmtp' }],
       ['ports', withSettings(fixedInput(), { ports: { ...DEFAULT_PORTS, submission: DEFAULT_PORTS.smtp } })],
     ];

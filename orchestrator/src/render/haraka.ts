@@ -15,14 +15,18 @@ import { installValidated, renderTemplate, templateDir, type RenderedFile } from
 export interface HarakaInput {
   settings: Settings;
   paths: DataPaths;
+  /** Test only (MAIL_OUTBOUND_LOCAL_MX_OK=1): deliver to an MX on a local address. */
+  outboundLocalMxOk?: boolean;
   /** The LDAP bridge's service password (`secrets/ldap-service.secret`). */
   ldapServicePassword: string;
   /** Dovecot's LMTP unix socket. */
   lmtpSocket: string;
+  /** `secrets/srs.secret`; absent: SRS off (see haraka-plugins/mail-routing/config). */
+  srsSecret?: string;
 }
 
 /** The files rendered, relative to the config dir; the plugin inis hold the LDAP password. */
-const SECRET_FILES = ['mail-routing.ini', 'mail-auth.ini'];
+const SECRET_FILES = ['mail-routing.ini', 'mail-auth.ini', 'mail-signature.ini', 'mail-relay.ini'];
 const PUBLIC_FILES = [
   'smtp.ini',
   'connection.ini',
@@ -34,6 +38,9 @@ const PUBLIC_FILES = [
   'me',
   'queue_dir',
   'mail-routing.timeout',
+  'mail-outbound.ini',
+  'dkim.ini',
+  'outbound.bounce_message',
 ];
 
 // LMTP delivery budget (see haraka-plugins/mail-routing/src/lib/delivery.ts). Haraka's
@@ -53,6 +60,11 @@ export function harakaSpoolDir(paths: DataPaths): string {
 
 export function harakaQueueDir(paths: DataPaths): string {
   return path.join(paths.harakaDir, 'queue');
+}
+
+/** Where Haraka takes `mailctl queue flush|rm` (haraka-plugins/mail-outbound). */
+export function harakaControlSocket(paths: DataPaths): string {
+  return path.join(paths.run, 'haraka-control.sock');
 }
 
 /** Renders every Haraka file; pure, so golden tests pin the output. */
@@ -98,6 +110,9 @@ function templateContext(input: HarakaInput): object {
     tlsCert: paths.tlsCert,
     lmtp: { socket: input.lmtpSocket, ...LMTP },
     routingHookTimeoutSeconds: ROUTING_HOOK_TIMEOUT_SECONDS,
+    // paths.run lies under the same root as harakaDir, which checkInput vets.
+    outbound: { localMxOk: input.outboundLocalMxOk === true, controlSocket: harakaControlSocket(paths) },
+    srs: { secret: input.srsSecret ?? '' },
     ldap: {
       // The bridge listens on loopback (ldap-bridge/README.md), as Dovecot's config assumes too.
       url: `ldap://127.0.0.1:${settings.ports.ldap}`,
@@ -118,7 +133,7 @@ const NUMERIC = /^-?\d+(\.\d+)?$/;
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** Refuses input that would break out of an ini line or change its meaning. */
-function checkInput({ settings, paths, ldapServicePassword, lmtpSocket }: HarakaInput): void {
+function checkInput({ settings, paths, ldapServicePassword, lmtpSocket, srsSecret }: HarakaInput): void {
   const problems: string[] = [];
   if (!HOSTNAME.test(settings.hostname)) problems.push(`hostname '${settings.hostname}' is not a host name`);
   if (net.isIP(settings.bindAddress) === 0 && settings.bindAddress !== '*') {
@@ -134,6 +149,9 @@ function checkInput({ settings, paths, ldapServicePassword, lmtpSocket }: Haraka
   }
   if (!SAFE_SECRET.test(ldapServicePassword) || NUMERIC.test(ldapServicePassword)) {
     problems.push('the LDAP service password must be non-numeric and use only [A-Za-z0-9._~+/=-]');
+  }
+  if (srsSecret !== undefined && (!SAFE_SECRET.test(srsSecret) || NUMERIC.test(srsSecret))) {
+    problems.push('the SRS secret must be non-numeric and use only [A-Za-z0-9._~+/=-]');
   }
   const { smtp, submission, submissions } = settings.ports;
   if (new Set([smtp, submission, submissions]).size !== 3) problems.push('the SMTP ports must differ');
@@ -154,8 +172,12 @@ function expectedValues(input: HarakaInput): Expected {
     'smtp.ini': { main: { listen: context.listen, smtps_port: settings.ports.submissions, nodes: 0 } },
     'connection.ini': { max: { bytes: settings.maxMessageSize } },
     'tls.ini': { main: { key: input.paths.tlsKey, cert: input.paths.tlsCert, minVersion: 'TLSv1.2' } },
-    'mail-routing.ini': { main: { lmtp_socket: input.lmtpSocket }, ldap },
+    'mail-routing.ini': { main: { lmtp_socket: input.lmtpSocket }, ldap, ...(input.srsSecret ? { srs: { secret: input.srsSecret } } : {}) },
     'mail-auth.ini': { main: { submission_ports: `${settings.ports.submission},${settings.ports.submissions}` }, ldap },
+    'mail-outbound.ini': { main: { control_socket: harakaControlSocket(input.paths) } },
+    'outbound.ini': { main: { local_mx_ok: String(input.outboundLocalMxOk === true), concurrency_max: 10 } },
+    'mail-signature.ini': { ldap },
+    'mail-relay.ini': { ldap },
   };
 }
 

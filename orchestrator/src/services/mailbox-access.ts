@@ -64,5 +64,6 @@ export function routingDirectoryFor(store: Store): RoutingDirectory {
       const mailboxes = await Promise.all((await store.getCatchAll(domain)).map((a) => store.getMailbox(a)));
       return mailboxes.flatMap((m) => (m ? [{ address: m.address, active: m.active }] : []));
     },
+    findList: async (address) => store.getList(address),
   };
 }

@@ -5,7 +5,11 @@ import { randomSecret } from '../config/passwords';
 import type { DataPaths } from '../config/paths';
 import { ensureSelfSignedCertificate } from '../tls/self-signed';
 
-export function initDataDir(paths: DataPaths, hostname: string, mailUser: MailUser): { servicePassword: string } {
+export function initDataDir(
+  paths: DataPaths,
+  hostname: string,
+  mailUser: MailUser,
+): { servicePassword: string; srsSecret: string } {
   // The root must be traversable by Dovecot's unprivileged processes and the mail user.
   fs.mkdirSync(paths.root, { recursive: true });
   fs.chmodSync(paths.root, 0o755);
@@ -17,7 +21,8 @@ export function initDataDir(paths: DataPaths, hostname: string, mailUser: MailUs
   fs.mkdirSync(paths.vmail, { recursive: true, mode: 0o700 });
   fs.chownSync(paths.vmail, mailUser.uid, mailUser.gid);
   ensureSelfSignedCertificate(paths, hostname);
-  return { servicePassword: ensureSecret(paths.ldapServiceSecret) };
+  // The SRS secret must outlive restarts: bounces to addresses signed with it arrive for 21 days.
+  return { servicePassword: ensureSecret(paths.ldapServiceSecret), srsSecret: ensureSecret(paths.srsSecret) };
 }
 
 /** Reads a secret, creating it (0600) on first use. */

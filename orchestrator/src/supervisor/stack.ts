@@ -8,7 +8,9 @@ import { resolveMailUser } from '../config/mail-user';
 import { dataPaths, type DataPaths } from '../config/paths';
 import { loadSettings, PROJECT_ROOT, type Settings } from '../config/settings';
 import { dovecotConfigFile, dovecotLmtpSocket, installDovecotConfig } from '../render/dovecot';
-import { installHarakaConfig } from '../render/haraka';
+import { harakaConfigDir, installHarakaConfig } from '../render/haraka';
+import { prepareDkim } from '../dkim/prepare';
+import { harakaEnv } from './haraka-env';
 import { writeFileAtomic } from '../render/files';
 import type { RunState } from '../cli/state';
 import { initDataDir } from './init';
@@ -97,10 +99,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const paths = dataPaths(settings.dataDir);
   await checkNothingRunning(settings, paths);
   const mailUser = resolveMailUser();
-  const { servicePassword } = initDataDir(paths, settings.hostname, mailUser);
+  const { servicePassword, srsSecret } = initDataDir(paths, settings.hostname, mailUser);
   const ldapPort = settings.ports.ldap;
   installDovecotConfig({ settings, paths, mailUser, ldapServicePassword: servicePassword, ldapPort });
-  installHarakaConfig({ settings, paths, ldapServicePassword: servicePassword, lmtpSocket: dovecotLmtpSocket(paths) });
+  installHarakaConfig({ settings, paths, ldapServicePassword: servicePassword, lmtpSocket: dovecotLmtpSocket(paths), srsSecret,
+    outboundLocalMxOk: env['MAIL_OUTBOUND_LOCAL_MX_OK'] === '1' });
+  await prepareDkim(paths, harakaConfigDir(paths));
 
   const stack = new Stack(settings, paths);
   const host = settings.bindAddress;
@@ -127,7 +131,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       name: 'haraka',
       command: process.execPath,
       args: [path.join(PROJECT_ROOT, 'node_modules', 'Haraka', 'bin', 'haraka'), '-c', paths.harakaDir],
-      env: childEnv,
+      env: harakaEnv(childEnv, settings),
       cwd: paths.harakaDir,
       logFile: log('haraka'),
       ready: () => probeTcp(host, settings.ports.smtp, /^220/),

@@ -11,6 +11,8 @@ export interface RoutingConfig {
     retryDelayMs: number;
   };
   directory: DirectoryConfig;
+  /** SRS for forwarded mail and bounces (core/src/srs.ts); empty secret: no SRS. */
+  srs: { secret: string; maxAgeDays: number };
 }
 
 export function parseRoutingConfig(reader: IniReader): RoutingConfig {
@@ -22,6 +24,7 @@ export function parseRoutingConfig(reader: IniReader): RoutingConfig {
       retryDelayMs: reader.int('main', 'lmtp_retry_delay', 0, 60_000),
     },
     directory: readDirectoryConfig(reader),
+    srs: { secret: reader.string('srs', 'secret'), maxAgeDays: reader.int('srs', 'max_age_days', 1, 365) },
   };
 }
 

@@ -23,10 +23,7 @@ describe('answerForRoute', () => {
     });
   });
 
-  it('tells an authenticated client that remote delivery is not there yet', () => {
-    expect(answerForRoute({ kind: 'nonlocal' }, 'far@away.test', true)).toEqual({
-      code: HookCode.DENY,
-      message: '5.7.1 <far@away.test>: remote delivery is not available yet',
-    });
+  it('accepts a remote recipient from an authenticated client (submission relays)', () => {
+    expect(answerForRoute({ kind: 'nonlocal' }, 'far@away.test', true)).toEqual({ code: HookCode.OK });
   });
 });

@@ -1,8 +1,8 @@
 /**
  * What RCPT TO answers for each routing verdict (RFC 5321 §4.2.2 codes, RFC 3463
  * enhanced status codes). There is never an open relay: a recipient outside our
- * domains is refused unless the client authenticated, and even then only until
- * remote delivery exists.
+ * domains is accepted only from an authenticated client (RFC 6409 §1), whose mail
+ * then goes out through the outbound queue.
  */
 import type { Route } from '@mail/core';
 import { HookCode, type HookAnswer } from '@mail/haraka-common';
@@ -21,14 +21,14 @@ const REJECT_TEXT: Record<Extract<Route, { kind: 'reject' }>['reason'], string> 
 export function answerForRoute(route: Route, recipient: string, relaying: boolean): HookAnswer {
   switch (route.kind) {
     case 'deliver':
+    case 'list':
+      // A list's members-only policy is checked before this (see list-policy.ts).
       return { code: HookCode.OK };
     case 'reject':
       // RFC 3463 §3.2 X.1.1: bad destination mailbox address.
       return { code: HookCode.DENY, message: `5.1.1 <${recipient}>: ${REJECT_TEXT[route.reason]}` };
     case 'nonlocal':
       // RFC 3463 §3.8 X.7.1: delivery not authorized.
-      return relaying
-        ? { code: HookCode.DENY, message: `5.7.1 <${recipient}>: remote delivery is not available yet` }
-        : { code: HookCode.DENY, message: `5.7.1 <${recipient}>: relaying denied` };
+      return relaying ? { code: HookCode.OK } : { code: HookCode.DENY, message: `5.7.1 <${recipient}>: relaying denied` };
   }
 }

@@ -1,4 +1,5 @@
 /** mailctl domain add|rm|list|set */
+import { ensureDomainKey } from '../../dkim/keys';
 import { onOff } from '../args';
 import { tableOrNone, yesNo } from '../output';
 import { arg, type Command } from './types';
@@ -15,6 +16,8 @@ export const domainCommands: Command[] = [
     positionals: one,
     async run(ctx, args) {
       await ctx.services().addDomain(arg(args, 0));
+      // Its DKIM key, so mail from it is signed from the first message on (dns show prints it).
+      ensureDomainKey(ctx.paths, arg(args, 0).trim().toLowerCase());
       ctx.done(`added domain ${arg(args, 0)}`);
     },
   },

@@ -1,7 +1,12 @@
 /** Every mailctl command, in the order the usage text lists them. */
 import { aliasCommands, catchAllCommands } from './alias';
+import { dnsCommands } from './dns';
 import { domainCommands } from './domain';
+import { listCommands } from './list';
 import { mailboxCommands } from './mailbox';
+import { queueCommands } from './queue';
+import { relayCommands } from './relay';
+import { settingsCommands } from './settings';
 import { statusCommand } from './status';
 import type { Command } from './types';
 import { groupCommands, userCommands } from './user';
@@ -15,6 +20,11 @@ export const COMMANDS: readonly Command[] = [
   ...mailboxCommands,
   ...aliasCommands,
   ...catchAllCommands,
+  ...listCommands,
+  ...relayCommands,
+  ...settingsCommands,
+  ...dnsCommands,
+  ...queueCommands,
   statusCommand,
 ];
 

@@ -1,6 +1,8 @@
 /** mailctl mailbox add|disable|enable|set|rm|list|show */
 import { OWNER_TYPES } from '@mail/core';
-import type { MailboxView } from '../../services';
+import { loadSettings } from '../../config/settings';
+import { addAppMailbox, type AppCredentials, type AppEndpoint, type MailboxView } from '../../services';
+import type { CommandContext } from '../context';
 import { choice, flag, onOff, optionalString, requiredString } from '../args';
 import { formatFields, listOrDash, tableOrNone, yesNo } from '../output';
 import { arg, type Command } from './types';
@@ -27,7 +29,7 @@ export const mailboxCommands: Command[] = [
     noun: 'mailbox',
     verb: 'add',
     synopsis: 'ADDR --owner NAME [--owner-type user|group|app] [--password P | --password-stdin]',
-    summary: 'a password only for app mailboxes',
+    summary: 'a password only for app mailboxes (generated and printed once when omitted)',
     options: {
       owner: { type: 'string' },
       'owner-type': { type: 'string' },
@@ -39,9 +41,9 @@ export const mailboxCommands: Command[] = [
       const owner = requiredString(args.values, 'owner', 'NAME');
       const ownerType = choice(optionalString(args.values, 'owner-type') ?? 'user', 'owner-type', OWNER_TYPES);
       const password = await ctx.password(args.values, false);
-      const mailbox = await ctx
-        .services()
-        .addMailbox({ address: arg(args, 0), owner, ownerType, ...(password !== undefined ? { password } : {}) });
+      const input = { address: arg(args, 0), owner, ...(password !== undefined ? { password } : {}) };
+      if (ownerType === 'app') return addApp(ctx, input);
+      const mailbox = await ctx.services().addMailbox({ ...input, ownerType });
       ctx.done(`added mailbox ${mailbox.address} (owner: ${ownerType} ${owner})`, { mailbox });
     },
   },
@@ -117,4 +119,28 @@ function mailboxFields(m: MailboxView): string[] {
     ['aliases', listOrDash(m.aliases)],
     ['created', m.createdAt],
   ]);
+}
+
+/** App mailboxes print their login details once: a generated password is not kept anywhere else. */
+async function addApp(ctx: CommandContext, input: { address: string; owner: string; password?: string }): Promise<void> {
+  const settings = loadSettings(ctx.paths.root, ctx.io.env);
+  const { mailbox, credentials } = await addAppMailbox(ctx.services(), input, settings);
+  const message = `added mailbox ${mailbox.address} (owner: app ${input.owner})`;
+  ctx.show({ ok: true, message, mailbox, credentials }, () => [message, ...credentialLines(credentials)]);
+}
+
+function endpointList(endpoints: AppEndpoint[]): string {
+  return endpoints.map((e) => `${e.host}:${e.port} (${e.security === 'tls' ? 'TLS' : 'STARTTLS'})`).join(', ');
+}
+
+function credentialLines(c: AppCredentials): string[] {
+  return [
+    ...formatFields([
+      ['username', c.username],
+      ['password', c.password],
+      ['smtp', endpointList(c.smtp)],
+      ['imap', endpointList(c.imap)],
+    ]),
+    ...(c.generated ? ['The password was generated and is shown only now: store it in the app.'] : []),
+  ];
 }

@@ -1,0 +1,27 @@
+import { dkimScope, keyDomainCandidates } from './dkim-scope';
+
+describe('dkimScope', () => {
+  it('signs what an authenticated user submitted from a domain with a key', () => {
+    expect(dkimScope({ authenticated: true, senderDomain: 'acme.test', keyFound: true })).toEqual({ sign: true });
+  });
+
+  it('leaves everything else unsigned, with the reason', () => {
+    expect(dkimScope({ authenticated: false, senderDomain: 'acme.test', keyFound: true })).toEqual({
+      sign: false,
+      reason: 'not submitted by an authenticated user',
+    });
+    expect(dkimScope({ authenticated: true, senderDomain: 'elsewhere.test', keyFound: false })).toEqual({
+      sign: false,
+      reason: 'no DKIM key for elsewhere.test',
+    });
+    expect(dkimScope({ authenticated: true, senderDomain: '', keyFound: false })).toMatchObject({ sign: false });
+  });
+});
+
+describe('keyDomainCandidates', () => {
+  it('tries the domain, then its parents down to two labels', () => {
+    expect(keyDomainCandidates('Mail.Sub.Acme.test')).toEqual(['mail.sub.acme.test', 'sub.acme.test', 'acme.test']);
+    expect(keyDomainCandidates('acme.test')).toEqual(['acme.test']);
+    expect(keyDomainCandidates('localhost')).toEqual([]);
+  });
+});

@@ -1,0 +1,94 @@
+/**
+ * haraka-plugin-mail-signature: appends the sender domain's signature to mail that
+ * authenticated clients submit (the MAIL FROM domain's `mailSignatureText` /
+ * `mailSignatureHtml` from the LDAP bridge, read live for each message). Inbound mail
+ * is never touched. The MIME work is Haraka's own: body filters registered before the
+ * data arrives see each text part decoded and re-encode it (lib/signature.ts says
+ * what is appended and where). Only Haraka glue lives here.
+ */
+import {
+  CONTINUE,
+  DIRECTORY_TEMPFAIL,
+  DirectoryHolder,
+  guardHook,
+  watchPluginConfig,
+  type Connection,
+  type DomainSignature,
+  type HarakaPlugin,
+  type HookAnswer,
+  type Transaction,
+} from '@mail/haraka-common';
+import { CONFIG_FILE, parseSignatureConfig, type SignatureConfig } from './lib/config';
+import { signHtmlPart, signTextPart, type SignResult } from './lib/signature';
+
+interface SignatureState {
+  config: SignatureConfig;
+  directory: DirectoryHolder;
+}
+
+export type SignaturePlugin = HarakaPlugin & { mailSignature?: SignatureState };
+
+function stateOf(plugin: SignaturePlugin): SignatureState {
+  if (!plugin.mailSignature) throw new Error('mail-signature: configuration not loaded');
+  return plugin.mailSignature;
+}
+
+export function register(this: SignaturePlugin): void {
+  const directory = new DirectoryHolder();
+  watchPluginConfig(this, CONFIG_FILE, parseSignatureConfig, (config) => {
+    directory.configure(config.directory);
+    this.mailSignature = { config, directory };
+  });
+}
+
+const openDirectory = async (plugin: SignaturePlugin): Promise<HookAnswer> => {
+  stateOf(plugin).directory.open();
+  return CONTINUE;
+};
+export const hook_init_master = guardHook('init_master', openDirectory);
+export const hook_init_child = guardHook('init_child', openDirectory);
+
+export function shutdown(this: SignaturePlugin): void {
+  this.mailSignature?.directory.close().catch(() => undefined);
+}
+
+/** Registers one filter per signed part type; outcomes are counted in the results. */
+function addFilters(plugin: SignaturePlugin, connection: Connection, transaction: Transaction, signature: DomainSignature): void {
+  const record = (kind: string, result: SignResult): Buffer => {
+    const label = `${kind}:${result.outcome}`;
+    connection.results.add(plugin, result.outcome === 'signed' || result.outcome === 'empty' ? { pass: label } : { skip: label });
+    return result.body;
+  };
+  const { text, html } = signature;
+  if (text !== null) {
+    transaction.add_body_filter(/^text\/plain\b/, (_ct, charset, body) => record('text', signTextPart(body, charset, text)));
+  }
+  if (html !== null) {
+    transaction.add_body_filter(/^text\/html\b/, (_ct, charset, body) => record('html', signHtmlPart(body, charset, html)));
+  }
+}
+
+/**
+ * DATA (before the 354, so the filters see every line): only authenticated
+ * submissions (`relaying`, set by AUTH) are signed, with the signature of the
+ * envelope sender's domain. A bridge that cannot answer → 451, not unsigned mail.
+ */
+export const hook_data = guardHook(
+  'data',
+  async (plugin: SignaturePlugin, connection: Connection): Promise<HookAnswer> => {
+    const transaction = connection.transaction;
+    const domain = transaction?.mail_from.host ?? '';
+    if (!transaction || !connection.relaying || domain === '') return CONTINUE;
+    let signature: DomainSignature | undefined;
+    try {
+      signature = await stateOf(plugin).directory.get().domainSignature(domain);
+    } catch (err) {
+      connection.results.add(plugin, { err: `signature lookup failed for ${domain}: ${(err as Error).message}` });
+      return DIRECTORY_TEMPFAIL;
+    }
+    if (!signature || (signature.text === null && signature.html === null)) return CONTINUE;
+    addFilters(plugin, connection, transaction, signature);
+    connection.loginfo(plugin, 'signing', { domain, text: signature.text !== null, html: signature.html !== null });
+    return CONTINUE;
+  },
+);
