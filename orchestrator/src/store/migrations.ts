@@ -63,4 +63,13 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (list, member)
   );
   `,
+  // Server-wide settings (DNSBL zones, spam ACL and rules, …): one JSON value per key,
+  // owned by the service that reads it. Migration 4 is reserved for API tokens.
+  `
+  CREATE TABLE server_settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  `,
 ];

@@ -72,3 +72,12 @@ it('removing a mailbox removes its aliases and catch-all entries', async () => {
   expect(await store.getCatchAll('other.test')).toEqual(['bob@acme.test']);
   await expect(store.removeMailbox('alice@acme.test')).rejects.toThrow(/does not exist/);
 });
+
+it('stores, replaces and removes a server-wide setting', async () => {
+  expect(await store.getServerSetting('dnsbl')).toBeUndefined();
+  await store.setServerSetting('dnsbl', '["zen.spamhaus.org"]');
+  await store.setServerSetting('dnsbl', '["bl.example"]');
+  expect(await store.getServerSetting('dnsbl')).toBe('["bl.example"]');
+  await store.setServerSetting('dnsbl', null);
+  expect(await store.getServerSetting('dnsbl')).toBeUndefined();
+});

@@ -82,6 +82,22 @@ export class SqliteStore implements Store {
     return row && toDomain(row);
   }
 
+  async getServerSetting(key: string): Promise<string | undefined> {
+    return this.db.prepare<[string], { value: string }>('SELECT value FROM server_settings WHERE key = ?').get(key)?.value;
+  }
+
+  setServerSetting(key: string, valueJson: string | null): Promise<void> {
+    return this.write(() => {
+      if (valueJson === null) {
+        this.db.prepare('DELETE FROM server_settings WHERE key = ?').run(key);
+        return;
+      }
+      this.db
+        .prepare('INSERT INTO server_settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at')
+        .run(key, valueJson, now());
+    });
+  }
+
   setDomainRelay(name: string, relayJson: string | null): Promise<void> {
     return this.write(() => {
       this.expectChange(this.db.prepare('UPDATE domains SET relay = ? WHERE name = ?').run(relayJson, name).changes, `domain ${name}`);

@@ -107,4 +107,9 @@ export interface Store {
 
   getCatchAll(domain: string): Promise<string[]>;
   setCatchAll(domain: string, mailboxes: string[]): Promise<void>;
+
+  /** A server-wide setting's JSON text; undefined when never set (the owner's default applies). */
+  getServerSetting(key: string): Promise<string | undefined>;
+  /** Stores a server-wide setting's JSON text; null removes it (back to the default). */
+  setServerSetting(key: string, valueJson: string | null): Promise<void>;
 }
