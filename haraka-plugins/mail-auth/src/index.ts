@@ -7,6 +7,8 @@
  */
 import { formatAddress, parseAddress } from '@mail/core';
 import {
+  AUTH_NOTE,
+  authNote,
   callOnce,
   CONTINUE,
   DIRECTORY_TEMPFAIL,
@@ -14,6 +16,9 @@ import {
   envelopeAddress,
   guardHook,
   HookCode,
+  INTERNAL_SUBMITTER,
+  internalLoginAllowed,
+  isInternalSubmission,
   logHookError,
   settle,
   watchPluginConfig,
@@ -40,8 +45,6 @@ type PasswordVerdict = (valid: boolean, reply?: { code: number; message: string 
 type AuthBaseHook = (this: AuthPlugin, next: Next, connection: Connection, params: string[]) => void;
 
 const AUTH_BASE = 'auth/auth_base';
-/** Our connection note (STYLE 2): the mailbox this session authenticated as. */
-const AUTH_NOTE = 'mail_auth';
 
 /** Tells auth_base not to keep the password in `connection.notes.auth_passwd`. */
 export const blankout_password = true;
@@ -52,8 +55,7 @@ function stateOf(plugin: AuthPlugin): AuthState {
 }
 
 function authenticatedUser(connection: Connection): string | undefined {
-  const note = connection.notes[AUTH_NOTE] as { user?: unknown } | undefined;
-  return typeof note?.user === 'string' ? note.user : undefined;
+  return authNote(connection)?.user;
 }
 
 function sessionFacts(plugin: AuthPlugin, connection: Connection): SessionFacts {
@@ -121,12 +123,26 @@ export function hook_unrecognized_command(this: AuthPlugin, next: Next, connecti
 }
 
 async function verifyLogin(plugin: AuthPlugin, connection: Connection, user: string, password: string): Promise<boolean> {
+  if (user === INTERNAL_SUBMITTER) return verifyInternalLogin(plugin, connection, password);
   const parsed = parseAddress(user);
   if (!parsed) return false; // not an address: no mailbox can match, no need to ask
   const login = formatAddress(parsed.local, parsed.domain);
   const valid = await stateOf(plugin).directory.get().checkSendLogin(login, password);
   if (valid) connection.notes[AUTH_NOTE] = { user: login };
   connection.loginfo(plugin, 'auth', { user: login, result: valid ? 'pass' : 'fail' });
+  return valid;
+}
+
+/** Dovecot's Sieve mail (sieve-sendmail): the shared secret, from this machine only. */
+function verifyInternalLogin(plugin: AuthPlugin, connection: Connection, password: string): boolean {
+  const valid = internalLoginAllowed({
+    password,
+    expected: stateOf(plugin).config.internalPassword,
+    remoteIp: connection.remote.ip,
+    localIp: connection.local.ip,
+  });
+  if (valid) connection.notes[AUTH_NOTE] = { user: INTERNAL_SUBMITTER, internal: true };
+  connection.loginfo(plugin, 'auth', { user: INTERNAL_SUBMITTER, result: valid ? 'pass' : 'fail' });
   return valid;
 }
 
@@ -161,6 +177,11 @@ export const hook_mail = guardHook(
       if (!sessionFacts(plugin, connection).submissionPort) return CONTINUE;
       connection.results.add(plugin, { fail: 'mail:auth-required' });
       return { code: HookCode.DENY, message: AUTH_REQUIRED };
+    }
+    // Sieve redirects keep the original sender; vacation replies use <> (RFC 5230 §5.6).
+    if (isInternalSubmission(connection)) {
+      connection.results.add(plugin, { pass: 'mail:internal' });
+      return CONTINUE;
     }
     const mailFrom = envelopeAddress(from);
     let decision: SenderDecision;

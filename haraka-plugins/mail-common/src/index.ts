@@ -6,3 +6,4 @@ export * from './plugin-config';
 export * from './directory';
 export * from './directory-holder';
 export * from './ldap-entries';
+export * from './internal-submitter';

@@ -9,15 +9,17 @@ import path from 'node:path';
 import {
   CONTINUE,
   guardHook,
+  isInternalSubmission,
   watchPluginConfig,
   type Connection,
   type HarakaPlugin,
   type HookAnswer,
   type OutboundQueue,
+  type Transaction,
 } from '@mail/haraka-common';
 import { startControlServer } from './control-server';
 import { CONFIG_FILE, parseOutboundConfig, type OutboundConfig } from './lib/config';
-import { dkimScope, keyDomainCandidates } from './lib/dkim-scope';
+import { dkimScope, keyDomainCandidates, signingDomain } from './lib/dkim-scope';
 
 interface OutboundState {
   config: OutboundConfig;
@@ -77,6 +79,11 @@ function hasDkimKey(domain: string): boolean {
   return keyDomainCandidates(domain).some((d) => fs.existsSync(path.join(root, d, 'private')));
 }
 
+function fromHeaderOf(transaction: Transaction): string | undefined {
+  const header = (transaction as Transaction & { header?: { get(name: string): string } }).header;
+  return header?.get('From');
+}
+
 /**
  * On pre_send_trans_email `connection` is outbound's stand-in `{ transaction }`: no
  * session, so never authenticated — a message already signed on queue_outbound
@@ -87,7 +94,11 @@ export const scope_dkim_signing = guardHook(
   async (plugin: OutboundPlugin, connection: Partial<Connection>): Promise<HookAnswer> => {
     const transaction = connection.transaction;
     if (!transaction || transaction.notes[DKIM_SKIP_NOTE] === true) return CONTINUE;
-    const senderDomain = transaction.mail_from.host ?? '';
+    const internal = connection.notes !== undefined && isInternalSubmission({ notes: connection.notes });
+    const senderDomain = signingDomain({
+      envelopeDomain: transaction.mail_from.host ?? '',
+      fromHeader: internal ? fromHeaderOf(transaction) : undefined,
+    });
     const scope = dkimScope({
       authenticated: connection.relaying === true && typeof connection.notes?.['auth_user'] === 'string',
       senderDomain,

@@ -13,6 +13,7 @@ import {
   envelopeAddress,
   guardHook,
   HookCode,
+  isInternalSubmission,
   logHookError,
   watchPluginConfig,
   type Connection,
@@ -35,7 +36,9 @@ import { answerForRoute } from './lib/route-reply';
 import { rememberRemote } from './lib/remote-recipients';
 import { mxForLocalDomain } from './local-mx';
 import { deliverSubmission } from './submission';
-import { answerListOrSrs, deliveryPlan, queueForwardsAfterLocal } from './list-rcpt';
+import { answerListOrSrs, deliveryPlan, queueForwardsAfterLocal, srsOf } from './list-rcpt';
+import { headerValues } from './forward-queue';
+import { sieveForwardSender } from './lib/sieve-forward';
 import { srsRecipientsHook } from './srs-outbound';
 
 interface RoutingState {
@@ -186,9 +189,14 @@ export const hook_pre_send_trans_email = srsRecipientsHook((plugin: RoutingPlugi
   return { config, route: (address: string) => directory.get().route(address) };
 });
 // Submission: local recipients over LMTP, remote ones into the outbound queue (submission.ts).
-export const hook_queue_outbound = guardHook('queue_outbound', (plugin: RoutingPlugin, connection: Connection) =>
-  deliverSubmission(plugin, connection, transactionOf(connection), () => deliverQueued(plugin, connection)),
-);
+export const hook_queue_outbound = guardHook('queue_outbound', (plugin: RoutingPlugin, connection: Connection) => {
+  const transaction = transactionOf(connection);
+  // Only Dovecot's own submissions may name the redirecting mailbox (mail-auth).
+  const forwardSender = isInternalSubmission(connection)
+    ? (sender: string) => sieveForwardSender(sender, headerValues(transaction, ['X-Sieve-Redirected-From']), srsOf(stateOf(plugin).config))
+    : undefined;
+  return deliverSubmission(plugin, connection, transaction, () => deliverQueued(plugin, connection), forwardSender);
+});
 
 /**
  * Outbound queue entries from handOffToQueue, and any entry for one of our own

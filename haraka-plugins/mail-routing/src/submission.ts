@@ -38,19 +38,25 @@ export async function deliverSubmission(
   connection: Connection,
   transaction: Transaction,
   deliverLocal: () => Promise<HookAnswer>,
+  forwardSender: (sender: string) => string = (sender) => sender,
 ): Promise<HookAnswer> {
   if (!hasRemoteRecipients(transaction.notes)) return deliverLocal();
   const { local, remote } = splitRecipients(transaction.notes, transaction.rcpt_to, envelopeAddress);
+  const sender = envelopeAddress(transaction.mail_from);
+  // A Sieve redirect leaves with an SRS sender (lib/sieve-forward.ts): a copy of its own.
+  const remoteSender = forwardSender(sender);
   let queued: boolean;
-  if (local.length === 0) {
+  if (local.length === 0 && remoteSender === sender) {
     transaction.rcpt_to = remote;
     queued = await queueTransaction(plugin, transaction);
   } else {
-    transaction.rcpt_to = local;
-    const answer = await deliverLocal();
-    // Nothing has left for the remote recipients yet: this answer covers the whole message.
-    if (answer.code !== HookCode.OK) return answer;
-    const forward = { sender: envelopeAddress(transaction.mail_from), recipients: remote.map(envelopeAddress) };
+    if (local.length > 0) {
+      transaction.rcpt_to = local;
+      const answer = await deliverLocal();
+      // Nothing has left for the remote recipients yet: this answer covers the whole message.
+      if (answer.code !== HookCode.OK) return answer;
+    }
+    const forward = { sender: remoteSender, recipients: remote.map(envelopeAddress) };
     queued = await queueForwards(plugin, connection, transaction, [forward]);
   }
   if (!queued) {

@@ -35,6 +35,7 @@ function fixedInput(root = '/srv/mail'): DovecotInput {
     mailUser: { name: 'vmail', uid: 5000, gid: 5000 },
     ldapServicePassword: 'golden-service-secret',
     ldapPort: 3890,
+    sieveSendmail: '/usr/bin/node /opt/mailserver/orchestrator/dist/sieve/sendmail.js /srv/mail/run/sieve-sendmail.json',
   };
 }
 
@@ -134,4 +135,9 @@ describe('installDovecotConfig', () => {
     expect(() => installDovecotConfig(badPorts)).toThrow(/exit 89\).*Invalid port number 70000/s);
     expect(liveFiles()).toEqual(before);
   });
+});
+
+it('refuses a sendmail_path with a word Dovecot would split or expand', () => {
+  const input = { ...fixedInput(), sieveSendmail: '/usr/bin/node /opt/my checkout/sendmail.js' };
+  expect(() => renderDovecotFiles(input)).toThrow(/sendmail_path word 'checkout\/sendmail.js'/);
 });

@@ -21,6 +21,8 @@ export interface DovecotInput {
   ldapServicePassword: string;
   /** The LDAP bridge's port on 127.0.0.1. */
   ldapPort: number;
+  /** Dovecot's sendmail_path for Sieve mail (sieve/sendmail-config.ts); absent: Dovecot's default. */
+  sieveSendmail?: string;
 }
 
 export const DOVECOT_CONF = 'dovecot.conf';
@@ -103,6 +105,7 @@ function templateContext(input: DovecotInput): object {
     bindAddress: settings.bindAddress,
     hostname: settings.hostname,
     postmaster: `postmaster@${settings.hostname}`,
+    sieveSendmail: input.sieveSendmail,
     ports: {
       imap: settings.ports.imap,
       imaps: settings.ports.imaps,
@@ -135,7 +138,7 @@ const HOSTNAME = /^[A-Za-z0-9.-]+$/;
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** Refuses input that would break out of a config line or change its meaning. */
-function checkInput({ settings, paths, mailUser, ldapServicePassword, ldapPort }: DovecotInput): void {
+function checkInput({ settings, paths, mailUser, ldapServicePassword, ldapPort, sieveSendmail }: DovecotInput): void {
   const problems: string[] = [];
   if (!HOSTNAME.test(settings.hostname)) problems.push(`hostname '${settings.hostname}' is not a host name`);
   if (net.isIP(settings.bindAddress) === 0 && settings.bindAddress !== '*') {
@@ -148,6 +151,10 @@ function checkInput({ settings, paths, mailUser, ldapServicePassword, ldapPort }
   const { root, run, vmail, tlsCert, tlsKey, dovecotConfigDir } = paths;
   for (const [name, value] of Object.entries({ root, run, vmail, tlsCert, tlsKey, dovecotConfigDir })) {
     if (!SAFE_PATH.test(value)) problems.push(`paths.${name} '${value}' must be absolute and use only [A-Za-z0-9._/@+:~-]`);
+  }
+  // Dovecot splits sendmail_path at spaces: each word must be a safe path.
+  for (const word of sieveSendmail?.split(' ') ?? []) {
+    if (!SAFE_PATH.test(word)) problems.push(`sendmail_path word '${word}' must be absolute and use only [A-Za-z0-9._/@+:~-]`);
   }
   const deepest = dovecotBaseDir(paths).length + 1 + LONGEST_SOCKET_SUFFIX;
   if (deepest > MAX_UNIX_SOCKET_PATH) {

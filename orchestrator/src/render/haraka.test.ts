@@ -29,6 +29,7 @@ function fixedInput(root = '/srv/mail'): HarakaInput {
     ldapServicePassword: 'golden-service-secret',
     lmtpSocket: path.join(paths.run, 'dovecot', 'lmtp'),
     srsSecret: 'golden-srs-secret',
+    internalSubmitPassword: 'golden-internal-secret',
   };
 }
 

@@ -23,6 +23,8 @@ export interface HarakaInput {
   lmtpSocket: string;
   /** `secrets/srs.secret`; absent: SRS off (see haraka-plugins/mail-routing/config). */
   srsSecret?: string;
+  /** `secrets/sieve-submit.secret`: Dovecot's Sieve login (sieve/sendmail.ts); absent: off. */
+  internalSubmitPassword?: string;
 }
 
 /** The files rendered, relative to the config dir; the plugin inis hold the LDAP password. */
@@ -113,6 +115,7 @@ function templateContext(input: HarakaInput): object {
     // paths.run lies under the same root as harakaDir, which checkInput vets.
     outbound: { localMxOk: input.outboundLocalMxOk === true, controlSocket: harakaControlSocket(paths) },
     srs: { secret: input.srsSecret ?? '' },
+    internalSubmitPassword: input.internalSubmitPassword ?? '',
     ldap: {
       // The bridge listens on loopback (ldap-bridge/README.md), as Dovecot's config assumes too.
       url: `ldap://127.0.0.1:${settings.ports.ldap}`,
@@ -133,7 +136,7 @@ const NUMERIC = /^-?\d+(\.\d+)?$/;
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** Refuses input that would break out of an ini line or change its meaning. */
-function checkInput({ settings, paths, ldapServicePassword, lmtpSocket, srsSecret }: HarakaInput): void {
+function checkInput({ settings, paths, ldapServicePassword, lmtpSocket, srsSecret, internalSubmitPassword }: HarakaInput): void {
   const problems: string[] = [];
   if (!HOSTNAME.test(settings.hostname)) problems.push(`hostname '${settings.hostname}' is not a host name`);
   if (net.isIP(settings.bindAddress) === 0 && settings.bindAddress !== '*') {
@@ -150,8 +153,10 @@ function checkInput({ settings, paths, ldapServicePassword, lmtpSocket, srsSecre
   if (!SAFE_SECRET.test(ldapServicePassword) || NUMERIC.test(ldapServicePassword)) {
     problems.push('the LDAP service password must be non-numeric and use only [A-Za-z0-9._~+/=-]');
   }
-  if (srsSecret !== undefined && (!SAFE_SECRET.test(srsSecret) || NUMERIC.test(srsSecret))) {
-    problems.push('the SRS secret must be non-numeric and use only [A-Za-z0-9._~+/=-]');
+  for (const [name, secret] of Object.entries({ 'SRS secret': srsSecret, 'internal submission secret': internalSubmitPassword })) {
+    if (secret !== undefined && (!SAFE_SECRET.test(secret) || NUMERIC.test(secret))) {
+      problems.push(`the ${name} must be non-numeric and use only [A-Za-z0-9._~+/=-]`);
+    }
   }
   const { smtp, submission, submissions } = settings.ports;
   if (new Set([smtp, submission, submissions]).size !== 3) problems.push('the SMTP ports must differ');
@@ -173,7 +178,11 @@ function expectedValues(input: HarakaInput): Expected {
     'connection.ini': { max: { bytes: settings.maxMessageSize } },
     'tls.ini': { main: { key: input.paths.tlsKey, cert: input.paths.tlsCert, minVersion: 'TLSv1.2' } },
     'mail-routing.ini': { main: { lmtp_socket: input.lmtpSocket }, ldap, ...(input.srsSecret ? { srs: { secret: input.srsSecret } } : {}) },
-    'mail-auth.ini': { main: { submission_ports: `${settings.ports.submission},${settings.ports.submissions}` }, ldap },
+    'mail-auth.ini': {
+      main: { submission_ports: `${settings.ports.submission},${settings.ports.submissions}` },
+      ldap,
+      ...(input.internalSubmitPassword ? { internal: { password: input.internalSubmitPassword } } : {}),
+    },
     'mail-outbound.ini': { main: { control_socket: harakaControlSocket(input.paths) } },
     'outbound.ini': { main: { local_mx_ok: String(input.outboundLocalMxOk === true), concurrency_max: 10 } },
     'mail-signature.ini': { ldap },
@@ -209,7 +218,7 @@ export function checkHarakaConfig(dir: string, expected: Expected): void {
       for (const [key, want] of Object.entries(keys)) {
         const got = parsed[file]?.[section]?.[key];
         // Never echo the password itself.
-        const shown = key === 'bind_password' ? '(secret)' : `${JSON.stringify(got)} instead of ${JSON.stringify(want)}`;
+        const shown = key === 'bind_password' || key === 'password' ? '(secret)' : `${JSON.stringify(got)} instead of ${JSON.stringify(want)}`;
         if (got !== want) problems.push(`${file} [${section}] ${key} reads back as ${shown}`);
       }
     }

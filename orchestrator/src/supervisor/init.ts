@@ -9,7 +9,7 @@ export function initDataDir(
   paths: DataPaths,
   hostname: string,
   mailUser: MailUser,
-): { servicePassword: string; srsSecret: string } {
+): { servicePassword: string; srsSecret: string; internalSubmitPassword: string } {
   // The root must be traversable by Dovecot's unprivileged processes and the mail user.
   fs.mkdirSync(paths.root, { recursive: true });
   fs.chmodSync(paths.root, 0o755);
@@ -22,7 +22,11 @@ export function initDataDir(
   fs.chownSync(paths.vmail, mailUser.uid, mailUser.gid);
   ensureSelfSignedCertificate(paths, hostname);
   // The SRS secret must outlive restarts: bounces to addresses signed with it arrive for 21 days.
-  return { servicePassword: ensureSecret(paths.ldapServiceSecret), srsSecret: ensureSecret(paths.srsSecret) };
+  return {
+    servicePassword: ensureSecret(paths.ldapServiceSecret),
+    srsSecret: ensureSecret(paths.srsSecret),
+    internalSubmitPassword: ensureSecret(paths.internalSubmitSecret),
+  };
 }
 
 /** Reads a secret, creating it (0600) on first use. */

@@ -14,6 +14,7 @@ import { harakaEnv } from './haraka-env';
 import { writeFileAtomic } from '../render/files';
 import type { RunState } from '../cli/state';
 import { initDataDir } from './init';
+import { checkMailUserCanRun, sieveSendmailCommand, writeSieveSendmailConfig } from '../sieve/sendmail-config';
 import { probeTcp } from './probes';
 import { SupervisedProcess, type ProcessSpec } from './supervised-process';
 
@@ -99,11 +100,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const paths = dataPaths(settings.dataDir);
   await checkNothingRunning(settings, paths);
   const mailUser = resolveMailUser();
-  const { servicePassword, srsSecret } = initDataDir(paths, settings.hostname, mailUser);
+  const { servicePassword, srsSecret, internalSubmitPassword } = initDataDir(paths, settings.hostname, mailUser);
   const ldapPort = settings.ports.ldap;
-  installDovecotConfig({ settings, paths, mailUser, ldapServicePassword: servicePassword, ldapPort });
+  writeSieveSendmailConfig(paths, settings, mailUser, internalSubmitPassword);
+  const sieveProblem = checkMailUserCanRun(mailUser);
+  if (sieveProblem) console.error(`warning: ${sieveProblem}`);
+  installDovecotConfig({ settings, paths, mailUser, ldapServicePassword: servicePassword, ldapPort, sieveSendmail: sieveSendmailCommand(paths) });
   installHarakaConfig({ settings, paths, ldapServicePassword: servicePassword, lmtpSocket: dovecotLmtpSocket(paths), srsSecret,
-    outboundLocalMxOk: env['MAIL_OUTBOUND_LOCAL_MX_OK'] === '1' });
+    internalSubmitPassword, outboundLocalMxOk: env['MAIL_OUTBOUND_LOCAL_MX_OK'] === '1' });
   await prepareDkim(paths, harakaConfigDir(paths));
 
   const stack = new Stack(settings, paths);

@@ -16,6 +16,19 @@ export function dkimScope(facts: { authenticated: boolean; senderDomain: string;
 }
 
 /**
+ * The domain whose key signs: the envelope sender's. Server-generated mail from Sieve
+ * (a vacation reply, RFC 5230 §5.6) has the null sender; it is signed for the domain of
+ * its From: address — the mailbox that is away — when `fromHeader` is given (only for
+ * Dovecot's internal submissions). '' = nothing to sign for.
+ */
+export function signingDomain(facts: { envelopeDomain: string; fromHeader?: string | undefined }): string {
+  if (facts.envelopeDomain !== '' || facts.fromHeader === undefined) return facts.envelopeDomain;
+  // One address, `Name <local@domain>` or `local@domain` (RFC 5322 §3.6.2).
+  const match = /<?[^\s<>@]+@([A-Za-z0-9.-]+)>?\s*$/.exec(facts.fromHeader.trim());
+  return match?.[1]?.toLowerCase() ?? '';
+}
+
+/**
  * The key directories haraka-plugin-dkim would try for a domain, most specific first:
  * the domain and its parents down to two labels (its get_key_dir).
  */
