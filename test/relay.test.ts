@@ -7,6 +7,7 @@
  * - `noop` sends nothing out, while local recipients still get their copy.
  */
 import { runMailctl, type CliResult } from '../orchestrator/src/cli/testing';
+import { TestDnsServer } from './helpers/dns-server';
 import { FakeRelay } from './helpers/fake-relay';
 import { PASSWORDS, populate, subjects } from './helpers/fixtures';
 import { SmtpClient, testMessage } from './helpers/smtp';
@@ -16,9 +17,13 @@ import { waitFor } from './helpers/wait';
 const CREDENTIALS = { username: 'relay-user', password: 'relay-pass-1' };
 let relay: FakeRelay;
 let t: TestStack;
+let dns: TestDnsServer;
 
 beforeAll(async () => {
   relay = await FakeRelay.start(CREDENTIALS);
+  // smarthost.relay.test exists only in this zone: resolving it proves the resolver used.
+  dns = await TestDnsServer.start();
+  dns.setRecords([{ type: 'A', name: 'smarthost.relay.test', address: '127.0.0.1' }]);
   // The smarthost listens on 127.0.0.1, which Haraka's outbound skips unless allowed.
   t = await startTestStack({}, { MAIL_OUTBOUND_LOCAL_MX_OK: '1' });
   await populate(t.services);
@@ -26,6 +31,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.stop();
   await relay?.stop();
+  await dns?.stop();
 });
 
 function mailctl(...args: string[]): Promise<CliResult> {
@@ -66,6 +72,15 @@ describe('relay set', () => {
       relay: { provider: 'smtp', host: '127.0.0.1', port: relay.port, username: CREDENTIALS.username, password: '********', acceptSelfSigned: true },
     });
     expect(shown.stdout + (await mailctl('relay', 'show', 'acme.test')).stdout).not.toContain(CREDENTIALS.password);
+  });
+
+  it('resolves the relay host through MAIL_DNS_SERVERS, as Haraka does', async () => {
+    const args = ['--data-dir', t.dataDir, 'relay', 'set', 'other.test', '--provider', 'smtp', '--host', 'smarthost.relay.test',
+      '--port', String(relay.port), '--username', CREDENTIALS.username, '--password', CREDENTIALS.password, '--accept-self-signed'];
+    const viaTestZone = await runMailctl(args, { env: { MAIL_HOSTNAME: 'mail.test', MAIL_DNS_SERVERS: dns.address } });
+    expect(viaTestZone).toMatchObject({ code: 0, stderr: '' });
+    expect(dns.queries).toContain('smarthost.relay.test/A');
+    expect(JSON.parse((await mailctl('relay', 'show', 'other.test', '--json')).stdout).relay.host).toBe('smarthost.relay.test');
   });
 });
 

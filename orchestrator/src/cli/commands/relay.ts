@@ -5,7 +5,8 @@
  *   relay show DOMAIN
  */
 import { RELAY_PROVIDERS, type Relay, type RelayInput } from '@mail/core';
-import { getRelay, setRelay } from '../../services';
+import { loadSettings } from '../../config/settings';
+import { getRelay, nodemailerVerifier, setRelay } from '../../services';
 import { flag, optionalString, type OptionValues } from '../args';
 import type { CommandContext } from '../context';
 import { UsageError } from '../failure';
@@ -68,7 +69,9 @@ export const relayCommands: Command[] = [
     positionals: { min: 1, max: 1 },
     async run(ctx, args) {
       const domain = arg(args, 0).toLowerCase();
-      const relay = await setRelay(ctx.services(), domain, await relayInput(ctx, args.values));
+      // The relay's name is resolved the way Haraka will: through the stack's resolvers.
+      const { dnsServers } = loadSettings(ctx.paths.root, ctx.io.env);
+      const relay = await setRelay(ctx.services(), domain, await relayInput(ctx, args.values), nodemailerVerifier(dnsServers));
       const where = 'host' in relay ? ` via ${relay.host}:${relay.port}` : '';
       ctx.done(`relay for ${domain}: ${relay.provider}${where}`, { relay });
     },
