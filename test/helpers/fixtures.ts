@@ -26,7 +26,13 @@ export async function imapLogin(port: number, user: string, pass: string): Promi
     tls: { rejectUnauthorized: false },
     logger: false,
   });
-  await client.connect();
+  try {
+    await client.connect();
+  } catch (err) {
+    // ImapFlow keeps the socket after a refused login; a real client would hang up too.
+    client.close();
+    throw err;
+  }
   return client;
 }
 

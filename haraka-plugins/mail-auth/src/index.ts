@@ -11,6 +11,7 @@ import {
   authNote,
   callOnce,
   CONTINUE,
+  emitEvent,
   DIRECTORY_TEMPFAIL,
   DirectoryHolder,
   envelopeAddress,
@@ -125,11 +126,16 @@ export function hook_unrecognized_command(this: AuthPlugin, next: Next, connecti
 async function verifyLogin(plugin: AuthPlugin, connection: Connection, user: string, password: string): Promise<boolean> {
   if (user === INTERNAL_SUBMITTER) return verifyInternalLogin(plugin, connection, password);
   const parsed = parseAddress(user);
-  if (!parsed) return false; // not an address: no mailbox can match, no need to ask
+  if (!parsed) {
+    // Not an address: no mailbox can match, no need to ask.
+    emitEvent({ type: 'login', service: 'smtp', user, remote: connection.remote.ip, success: false });
+    return false;
+  }
   const login = formatAddress(parsed.local, parsed.domain);
   const valid = await stateOf(plugin).directory.get().checkSendLogin(login, password);
   if (valid) connection.notes[AUTH_NOTE] = { user: login };
   connection.loginfo(plugin, 'auth', { user: login, result: valid ? 'pass' : 'fail' });
+  emitEvent({ type: 'login', service: 'smtp', user: login, remote: connection.remote.ip, success: valid });
   return valid;
 }
 
@@ -143,6 +149,7 @@ function verifyInternalLogin(plugin: AuthPlugin, connection: Connection, passwor
   });
   if (valid) connection.notes[AUTH_NOTE] = { user: INTERNAL_SUBMITTER, internal: true };
   connection.loginfo(plugin, 'auth', { user: INTERNAL_SUBMITTER, result: valid ? 'pass' : 'fail' });
+  if (!valid) emitEvent({ type: 'login', service: 'smtp', user: INTERNAL_SUBMITTER, remote: connection.remote.ip, success: false });
   return valid;
 }
 

@@ -7,3 +7,4 @@ export * from './directory';
 export * from './directory-holder';
 export * from './ldap-entries';
 export * from './internal-submitter';
+export * from './events';

@@ -4,6 +4,8 @@ import path from 'node:path';
 export interface DataPaths {
   root: string;
   store: string;
+  /** The mail event log (orchestrator/src/events), apart from the directory store. */
+  events: string;
   secrets: string;
   ldapServiceSecret: string;
   /** HMAC secret of the Sender Rewriting Scheme (core/src/srs.ts). */
@@ -31,6 +33,7 @@ export function dataPaths(dataDir: string): DataPaths {
   return {
     root,
     store: path.join(root, 'store.sqlite'),
+    events: path.join(root, 'events.sqlite'),
     secrets,
     ldapServiceSecret: path.join(secrets, 'ldap-service.secret'),
     srsSecret: path.join(secrets, 'srs.secret'),

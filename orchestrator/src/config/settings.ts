@@ -31,6 +31,8 @@ export interface Settings {
   ldap: { baseDn: string };
   /** Largest message accepted, in bytes. */
   maxMessageSize: number;
+  /** Days the mail event log keeps an event. */
+  eventRetentionDays: number;
 }
 
 export const DEFAULT_PORTS: Ports = {
@@ -64,6 +66,7 @@ const fileSchema = {
       properties: { baseDn: { type: 'string', pattern: '^([a-zA-Z]+=[^,=]+)(,[a-zA-Z]+=[^,=]+)*$' } },
     },
     maxMessageSize: { type: 'integer', minimum: 1024 },
+    eventRetentionDays: { type: 'integer', minimum: 1, maximum: 3650 },
   },
 } as const;
 
@@ -98,6 +101,7 @@ export function loadSettings(dataDir = defaultDataDir(), env: NodeJS.ProcessEnv 
     ports: { ...DEFAULT_PORTS, ...file.ports },
     ldap: { baseDn: file.ldap?.baseDn ?? 'dc=cloudron' },
     maxMessageSize: file.maxMessageSize ?? 25 * 1024 * 1024,
+    eventRetentionDays: file.eventRetentionDays ?? 14,
   };
   checkSettings(settings);
   return settings;

@@ -21,6 +21,7 @@ function fixedInput(root = '/srv/mail'): HarakaInput {
     ports: { ...DEFAULT_PORTS },
     ldap: { baseDn: 'dc=cloudron' },
     maxMessageSize: 25 * 1024 * 1024,
+    eventRetentionDays: 14,
   };
   const paths = dataPaths(root);
   return {

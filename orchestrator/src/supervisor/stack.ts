@@ -14,6 +14,8 @@ import { harakaEnv } from './haraka-env';
 import { writeFileAtomic } from '../render/files';
 import type { RunState } from '../cli/state';
 import { initDataDir } from './init';
+import { defaultSources, EventCollector, harakaEventsFile } from '../events/collector';
+import { EventStore } from '../events/store';
 import { checkMailUserCanRun, sieveSendmailCommand, writeSieveSendmailConfig } from '../sieve/sendmail-config';
 import { probeTcp } from './probes';
 import { SupervisedProcess, type ProcessSpec } from './supervised-process';
@@ -26,6 +28,8 @@ export interface StackOptions {
 
 export class Stack {
   readonly processes: SupervisedProcess[] = [];
+  /** Fills the mail event log while the stack runs (events/collector.ts). */
+  events: { collector: EventCollector; store: EventStore } | undefined;
   private readonly startedAt = new Date().toISOString();
 
   constructor(
@@ -49,6 +53,9 @@ export class Stack {
   /** Stops in reverse order: stop taking mail before the things it needs go away. */
   async stop(): Promise<void> {
     for (const proc of [...this.processes].reverse()) await proc.stop();
+    this.events?.collector.stop();
+    this.events?.store.close();
+    this.events = undefined;
     fs.rmSync(this.paths.stateFile, { force: true });
   }
 
@@ -111,6 +118,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   await prepareDkim(paths, harakaConfigDir(paths));
 
   const stack = new Stack(settings, paths);
+  const eventStore = new EventStore(paths.events);
+  stack.events = { store: eventStore, collector: new EventCollector(eventStore, defaultSources(paths), settings.eventRetentionDays) };
+  stack.events.collector.start();
   const host = settings.bindAddress;
   const childEnv = { ...env, MAIL_DATA_DIR: paths.root };
   const log = (name: string): string => path.join(paths.logs, `${name}.log`);
@@ -135,7 +145,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       name: 'haraka',
       command: process.execPath,
       args: [path.join(PROJECT_ROOT, 'node_modules', 'Haraka', 'bin', 'haraka'), '-c', paths.harakaDir],
-      env: harakaEnv(childEnv, settings),
+      env: { ...harakaEnv(childEnv, settings), MAIL_EVENTS_FILE: harakaEventsFile(paths) },
       cwd: paths.harakaDir,
       logFile: log('haraka'),
       ready: () => probeTcp(host, settings.ports.smtp, /^220/),

@@ -1,6 +1,7 @@
 /** Every mailctl command, in the order the usage text lists them. */
 import { aliasCommands, catchAllCommands } from './alias';
 import { dnsCommands } from './dns';
+import { eventsCommand } from './events';
 import { domainCommands } from './domain';
 import { listCommands } from './list';
 import { mailboxCommands } from './mailbox';
@@ -25,6 +26,7 @@ export const COMMANDS: readonly Command[] = [
   ...settingsCommands,
   ...dnsCommands,
   ...queueCommands,
+  eventsCommand,
   statusCommand,
 ];
 
