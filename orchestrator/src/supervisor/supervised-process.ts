@@ -83,6 +83,11 @@ export class SupervisedProcess extends EventEmitter {
     this.child = undefined;
     if (this.stopping || this.state === 'starting' || this.state === 'failed') return;
     this.emit('crash', { code, signal });
+    this.scheduleRestart();
+  }
+
+  /** Backoff doubling per recent restart; past the cap within the window, give up. */
+  private scheduleRestart(): void {
     const now = Date.now();
     const windowMs = this.spec.restartWindowMs ?? 300_000;
     this.recentRestarts = this.recentRestarts.filter((t) => now - t < windowMs);
@@ -103,6 +108,9 @@ export class SupervisedProcess extends EventEmitter {
       await this.start();
     } catch (err) {
       this.emit('restart-failed', err);
+      // A restart that fails (e.g. a port the killed process's children still hold)
+      // counts as one more crash: back off and try again until the cap, not give up.
+      if (!this.stopping) this.scheduleRestart();
     }
   }
 
