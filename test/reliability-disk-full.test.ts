@@ -26,7 +26,6 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => {
   try {
-    if (process.env['DEBUG_KEEP']) fs.cpSync(dataPaths(t.dataDir).logs, '/tmp/rel-tmp/disk-full-logs', { recursive: true });
     await t?.stop();
   } finally {
     small?.unmount();

@@ -41,6 +41,8 @@ export interface DrillOptions {
   recipients: LoadOptions['recipients'];
   /** Every mailbox any message may go to (the maildirs to scan). */
   mailboxes: readonly string[];
+  /** How a victim goes down: SIGKILL (default), or a clean stop and start (soak). */
+  interruption?: 'kill' | 'stop-start';
 }
 
 export interface KillRecord {
@@ -74,7 +76,11 @@ export async function runCrashDrill(t: TestStack, options: DrillOptions): Promis
       for (const name of options.victims) {
         await load.waitForAcknowledged(load.acknowledged + options.acknowledgedBetweenKills);
         await load.whenStage(KILL_AT[name] ?? 'end-of-data');
-        records.push(await killAndAwaitRestart(t, name, load.acknowledged));
+        records.push(
+          options.interruption === 'stop-start'
+            ? await stopAndStart(t, name, load.acknowledged)
+            : await killAndAwaitRestart(t, name, load.acknowledged),
+        );
       }
     }
     // Mail must flow again after the last restart.
@@ -85,7 +91,7 @@ export async function runCrashDrill(t: TestStack, options: DrillOptions): Promis
   // Partial deliveries handed to Haraka's queue (mail-routing delivery.ts) finish first.
   await waitFor('an empty outbound queue', () => (queueEntries(t).length === 0 ? true : undefined), 120_000);
   const scans = new Map(options.mailboxes.map((m) => [m.toLowerCase(), scanMaildir(dataPaths(t.dataDir).vmail, m)]));
-  return { kills: records, report: buildReport(load.messages, scans), scans };
+  return { kills: records, report: buildReport(load.messages, scans, load.runId), scans };
 }
 
 async function killAndAwaitRestart(t: TestStack, name: string, acknowledgedAtKill: number): Promise<KillRecord> {
@@ -101,6 +107,16 @@ async function killAndAwaitRestart(t: TestStack, name: string, acknowledgedAtKil
   );
   if (!(await proc.spec.ready())) throw new Error(`${name} restarted but does not answer its readiness probe`);
   return { name, oldPid, newPid, restartsBefore, restartsAfter: proc.restarts, acknowledgedAtKill };
+}
+
+/** A clean stop (the stop signal, drain) and a start by hand: restarts do not count. */
+async function stopAndStart(t: TestStack, name: string, acknowledgedAtKill: number): Promise<KillRecord> {
+  const proc = t.stack.process(name);
+  const oldPid = proc.pid ?? 0;
+  const restartsBefore = proc.restarts;
+  await proc.stop();
+  await proc.start();
+  return { name, oldPid, newPid: proc.pid ?? 0, restartsBefore, restartsAfter: proc.restarts, acknowledgedAtKill };
 }
 
 /** Haraka's outbound queue files (delivery in progress or waiting). */

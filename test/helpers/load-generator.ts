@@ -47,11 +47,16 @@ export class LoadGenerator {
   private waiters: { count: number; wake: () => void }[] = [];
   private acknowledgedCount = 0;
   private stageWaiters: { stage: Stage; wake: () => void }[] = [];
+  /** Sessions still running. */
+  private active = 0;
+
+  /** Prefix of every token of this run (earlier runs may have left mail in the same mailboxes). */
+  readonly runId = `load${Math.random().toString(36).slice(2, 8)}`;
 
   constructor(private readonly options: LoadOptions) {}
 
   start(): this {
-    this.running = Array.from({ length: this.options.sessions }, (_, i) => this.session(i));
+    this.running = Array.from({ length: this.options.sessions }, () => this.session());
     return this;
   }
 
@@ -87,9 +92,7 @@ export class LoadGenerator {
     return this.messages;
   }
 
-  private active = 0;
-
-  private async session(_index: number): Promise<void> {
+  private async session(): Promise<void> {
     let client: SmtpClient | undefined;
     this.active++;
     try {
@@ -108,7 +111,7 @@ export class LoadGenerator {
   private nextMessage(): LoadMessage | undefined {
     if (this.stopping || this.messages.length >= this.options.maxMessages) return undefined;
     const n = this.messages.length;
-    const token = `load-${n}-${Math.random().toString(36).slice(2, 10)}`;
+    const token = `${this.runId}-${n}`;
     const message: LoadMessage = { token, recipients: this.options.recipients(n), attempts: [], outcome: 'pending' };
     this.messages.push(message);
     return message;

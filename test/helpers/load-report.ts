@@ -26,7 +26,7 @@ export interface LoadReport {
   missing: string[];
   duplicatesAfterAmbiguous: string[];
   duplicatesUnexplained: string[];
-  /** Tokens found in a mailbox that was not a recipient of that message. */
+  /** Tokens of this run found in a mailbox that was not a recipient of that message (or never sent). */
   misdelivered: string[];
   truncated: string[];
   /** "451 at end-of-data" → how often (every 4xx seen, by step). */
@@ -39,7 +39,7 @@ const tally = (into: Record<string, number>, key: string): void => {
   into[key] = (into[key] ?? 0) + 1;
 };
 
-export function buildReport(messages: readonly LoadMessage[], scans: ReadonlyMap<string, MaildirScan>): LoadReport {
+export function buildReport(messages: readonly LoadMessage[], scans: ReadonlyMap<string, MaildirScan>, runId: string): LoadReport {
   const report: LoadReport = {
     messages: messages.length,
     acknowledged: 0,
@@ -61,6 +61,7 @@ export function buildReport(messages: readonly LoadMessage[], scans: ReadonlyMap
   const byToken = new Map(messages.map((m) => [m.token, m]));
   for (const [mailbox, scan] of scans) {
     for (const token of scan.copies.keys()) {
+      if (!token.startsWith(`${runId}-`)) continue;
       if (!byToken.get(token)?.recipients.map((r) => r.toLowerCase()).includes(mailbox)) report.misdelivered.push(`${token} in ${mailbox}`);
     }
   }
