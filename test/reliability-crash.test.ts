@@ -7,7 +7,9 @@
  * connection between its final "." and the reply (it never saw a 250 for that attempt).
  * The counts are printed; `npm run soak` runs the same drill for longer.
  */
+import fs from 'node:fs';
 import { dataPaths } from '@mail/orchestrator';
+import type { RunState } from '../orchestrator/src/cli/state';
 import { dovecotLmtpSocket } from '../orchestrator/src/render/dovecot';
 import { CRASH_VICTIMS, LOAD_MAILBOXES, loadRecipients, runCrashDrill } from './helpers/crash-drill';
 import { imapLogin, PASSWORDS, populate } from './helpers/fixtures';
@@ -38,7 +40,17 @@ it('loses no acknowledged message when each process is killed with SIGKILL under
   });
   console.log(`crash drill: ${kills.map((k) => `${k.name} ${k.oldPid}→${k.newPid}`).join(', ')}\n${summarize(report)}`);
 
-  for (const kill of kills) expect(kill.restartsAfter).toBe(kill.restartsBefore + 1);
+  // (More than one restart would mean a restart failed and was retried: still correct.)
+  for (const kill of kills) {
+    expect(kill.restartsAfter).toBeGreaterThan(kill.restartsBefore);
+    expect(kill.newPid).not.toBe(kill.oldPid);
+  }
+  // What `mailctl status` reads shows the restarts and the new pids.
+  const state = JSON.parse(fs.readFileSync(dataPaths(t.dataDir).stateFile, 'utf8')) as RunState;
+  for (const name of CRASH_VICTIMS) {
+    const proc = t.stack.process(name);
+    expect(state.services[name]).toEqual({ pid: proc.pid, state: 'running', restarts: proc.restarts });
+  }
   expect(kills.map((k) => k.name)).toEqual([...CRASH_VICTIMS]);
   expect(report.gaveUp).toBe(0);
   expect(report.refusedPermanently).toBe(0);

@@ -119,11 +119,15 @@ async function stopAndStart(t: TestStack, name: string, acknowledgedAtKill: numb
   return { name, oldPid, newPid: proc.pid ?? 0, restartsBefore, restartsAfter: proc.restarts, acknowledgedAtKill };
 }
 
-/** Haraka's outbound queue files (delivery in progress or waiting). */
+/**
+ * Haraka's outbound queue files (delivery in progress or waiting, or set aside as
+ * `error.*`). A `__tmp__.*` file is a queue write that a kill interrupted: never renamed,
+ * so never acknowledged, and skipped by Haraka — not mail.
+ */
 export function queueEntries(t: TestStack): string[] {
   const dir = harakaQueueDir(dataPaths(t.dataDir));
   try {
-    return fs.readdirSync(dir).filter((f) => !f.startsWith('.'));
+    return fs.readdirSync(dir).filter((f) => !f.startsWith('.') && !f.startsWith('__tmp__.'));
   } catch {
     return [];
   }

@@ -44,6 +44,6 @@ it.each(['kill', 'stop-start'] as const)('loses nothing over %s rounds under loa
     interruption,
   });
   console.log(`soak (${interruption}, ${ROUNDS} rounds × ${ACKS} acks): ${result.kills.length} interruptions\n${summarize(result.report)}`);
-  if (interruption === 'kill') for (const k of result.kills) expect(k.restartsAfter).toBe(k.restartsBefore + 1);
+  if (interruption === 'kill') for (const k of result.kills) expect(k.restartsAfter).toBeGreaterThan(k.restartsBefore);
   expectNoLoss(result);
 });
