@@ -14,11 +14,14 @@ export class LineClient {
     this.attach(socket);
   }
 
-  static async connect(port: number, options: { tls?: boolean; host?: string } = {}): Promise<LineClient> {
+  /** `options.path`: a unix socket instead of the TCP port (e.g. Dovecot's LMTP). */
+  static async connect(port: number, options: { tls?: boolean; host?: string; path?: string } = {}): Promise<LineClient> {
     const host = options.host ?? '127.0.0.1';
     const socket = options.tls
       ? tls.connect({ host, port, rejectUnauthorized: false, servername: 'localhost' })
-      : net.connect({ host, port });
+      : options.path
+        ? net.connect({ path: options.path })
+        : net.connect({ host, port });
     await new Promise<void>((resolve, reject) => {
       socket.once(options.tls ? 'secureConnect' : 'connect', () => resolve());
       socket.once('error', reject);

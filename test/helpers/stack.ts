@@ -38,9 +38,16 @@ export interface TestStack {
   restart(): Promise<void>;
 }
 
-/** `env`: extra environment for the stack (e.g. the test-only MAIL_OUTBOUND_LOCAL_MX_OK). */
-export async function startTestStack(config: Record<string, unknown> = {}, extraEnv: Record<string, string> = {}): Promise<TestStack> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mail-it-'));
+/**
+ * `env`: extra environment for the stack (e.g. the test-only MAIL_OUTBOUND_LOCAL_MX_OK);
+ * `parentDir`: where the temp data dir is made (e.g. a small filesystem).
+ */
+export async function startTestStack(
+  config: Record<string, unknown> = {},
+  extraEnv: Record<string, string> = {},
+  parentDir = os.tmpdir(),
+): Promise<TestStack> {
+  const dataDir = fs.mkdtempSync(path.join(parentDir, 'mail-it-'));
   fs.chmodSync(dataDir, 0o755);
   const ports = await freePorts();
   fs.writeFileSync(path.join(dataDir, 'config.json'), JSON.stringify({ hostname: 'mail.test', ports, ...config }));

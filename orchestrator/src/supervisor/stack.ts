@@ -72,7 +72,13 @@ export class Stack {
       ports: this.settings.ports,
       services,
     };
-    writeFileAtomic(this.paths.stateFile, `${JSON.stringify(state, null, 2)}\n`);
+    try {
+      writeFileAtomic(this.paths.stateFile, `${JSON.stringify(state, null, 2)}\n`);
+    } catch (err) {
+      // state.json only informs `mailctl status`: a full disk must not take the
+      // supervisor down with it (this runs from process events).
+      process.stderr.write(`cannot write ${this.paths.stateFile}: ${(err as Error).message}\n`);
+    }
   }
 }
 

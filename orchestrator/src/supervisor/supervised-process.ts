@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
+import { LogSink } from './log-sink';
 import { waitUntil } from './probes';
 
 export type ProcessState = 'starting' | 'running' | 'restarting' | 'stopped' | 'failed';
@@ -16,7 +17,7 @@ export interface ProcessSpec {
   args: string[];
   env?: NodeJS.ProcessEnv;
   cwd?: string;
-  /** stdout and stderr are appended here. */
+  /** stdout and stderr are appended here (through the supervisor: log-sink.ts). */
   logFile: string;
   ready: () => Promise<boolean>;
   startTimeoutMs?: number;
@@ -38,9 +39,11 @@ export class SupervisedProcess extends EventEmitter {
   private stopping = false;
   private recentRestarts: number[] = [];
   private restartTimer: NodeJS.Timeout | undefined;
+  private readonly log: LogSink;
 
   constructor(readonly spec: ProcessSpec) {
     super();
+    this.log = new LogSink(spec.logFile);
   }
 
   get pid(): number | null {
@@ -65,15 +68,14 @@ export class SupervisedProcess extends EventEmitter {
   }
 
   private spawnChild(): ChildProcess {
-    const log = fs.openSync(this.spec.logFile, 'a');
     const child = spawn(this.spec.command, this.spec.args, {
       env: this.spec.env ?? process.env,
       cwd: this.spec.cwd,
-      stdio: ['ignore', log, log],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
-    fs.closeSync(log);
     this.child = child;
-    child.on('error', (err) => fs.appendFileSync(this.spec.logFile, `spawn error: ${err.message}\n`));
+    for (const stream of [child.stdout, child.stderr]) stream?.on('data', (chunk: Buffer) => this.log.write(chunk));
+    child.on('error', (err) => this.log.write(`spawn error: ${err.message}\n`));
     child.once('exit', (code, signal) => this.onExit(child, code, signal));
     return child;
   }
@@ -83,6 +85,11 @@ export class SupervisedProcess extends EventEmitter {
     this.child = undefined;
     if (this.stopping || this.state === 'starting' || this.state === 'failed') return;
     this.emit('crash', { code, signal });
+    this.scheduleRestart();
+  }
+
+  /** Backoff doubling per recent restart; past the cap within the window, give up. */
+  private scheduleRestart(): void {
     const now = Date.now();
     const windowMs = this.spec.restartWindowMs ?? 300_000;
     this.recentRestarts = this.recentRestarts.filter((t) => now - t < windowMs);
@@ -103,6 +110,9 @@ export class SupervisedProcess extends EventEmitter {
       await this.start();
     } catch (err) {
       this.emit('restart-failed', err);
+      // A restart that fails (e.g. a port the killed process's children still hold)
+      // counts as one more crash: back off and try again until the cap, not give up.
+      if (!this.stopping) this.scheduleRestart();
     }
   }
 
@@ -120,6 +130,7 @@ export class SupervisedProcess extends EventEmitter {
     const timer = setTimeout(() => child.kill('SIGKILL'), this.spec.stopTimeoutMs ?? 10_000);
     await exited;
     clearTimeout(timer);
+    this.log.close();
     this.setState('stopped');
   }
 
