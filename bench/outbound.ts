@@ -8,12 +8,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
-import { dataPaths } from '@mail/orchestrator';
-import { dkimRecord, ensureDomainKey } from '../orchestrator/src/dkim/keys';
-import { TestDnsServer } from '../test/helpers/dns-server';
-import { PASSWORDS, populate } from '../test/helpers/fixtures';
-import { RemoteMx } from '../test/helpers/remote-mx';
-import { startTestStack } from '../test/helpers/stack';
+import { PASSWORDS } from '../test/helpers/fixtures';
+import type { RemoteMx } from '../test/helpers/remote-mx';
+import { startWorld } from '../test/helpers/world';
 
 const MESSAGES = Number(process.env['BENCH_MESSAGES'] ?? 400);
 const CONCURRENCY = (process.env['BENCH_CONCURRENCY'] ?? '1,4,16').split(',').map(Number);
@@ -59,26 +56,16 @@ async function runOnce(port: number, mx: RemoteMx, concurrency: number, tag: str
 }
 
 async function main(): Promise<void> {
-  const dns = await TestDnsServer.start();
-  const mx = await RemoteMx.start();
-  const t = await startTestStack({ dnsServers: [dns.address] }, { MAIL_OUTBOUND_LOCAL_MX_OK: '1' });
+  const world = await startWorld();
+  const { mx, t } = world;
   const rows: Row[] = [];
   try {
-    await populate(t.services);
-    const record = dkimRecord(ensureDomainKey(dataPaths(t.dataDir), 'acme.test'));
-    dns.setRecords([
-      { type: 'MX', name: 'remote.test', exchange: 'mx.remote.test', priority: 10 },
-      { type: 'A', name: 'mx.remote.test', address: mx.address },
-      { type: 'TXT', name: record.name, text: record.value },
-    ]);
     await runOnce(t.ports.submission, mx, 2, 'warmup');
     for (const c of CONCURRENCY) rows.push(await runOnce(t.ports.submission, mx, c, `c${c}`));
     const signed = mx.messages.filter((m) => /^DKIM-Signature:/im.test(m.raw.toString('utf8'))).length;
     if (signed !== mx.messages.length) throw new Error(`only ${signed} of ${mx.messages.length} messages were DKIM-signed`);
   } finally {
-    await t.stop();
-    await mx.stop();
-    await dns.stop();
+    await world.stop();
   }
   console.log('outbound (submission 587 → DKIM → queue → loopback MX), ~2 KB messages');
   console.log('concurrency | messages | accepted msg/s | delivered msg/s');

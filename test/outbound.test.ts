@@ -10,37 +10,27 @@
  */
 import { dataPaths } from '@mail/orchestrator';
 import { runMailctl } from '../orchestrator/src/cli/testing';
-import { dkimRecord, ensureDomainKey } from '../orchestrator/src/dkim/keys';
+import { ensureDomainKey } from '../orchestrator/src/dkim/keys';
 import { dkimVerify } from './helpers/dkim-verify';
-import { TestDnsServer } from './helpers/dns-server';
-import { imapLogin, PASSWORDS, populate } from './helpers/fixtures';
-import { RemoteMx, type ReceivedMessage } from './helpers/remote-mx';
+import type { TestDnsServer } from './helpers/dns-server';
+import { imapLogin, PASSWORDS } from './helpers/fixtures';
+import type { RemoteMx, ReceivedMessage } from './helpers/remote-mx';
 import { SmtpClient, testMessage } from './helpers/smtp';
-import { startTestStack, type TestStack } from './helpers/stack';
+import type { TestStack } from './helpers/stack';
+import { startWorld, type World } from './helpers/world';
 import { waitFor } from './helpers/wait';
 
+let world: World;
 let dns: TestDnsServer;
 let mx: RemoteMx;
 let t: TestStack;
 
 beforeAll(async () => {
-  dns = await TestDnsServer.start();
-  mx = await RemoteMx.start();
-  t = await startTestStack({ dnsServers: [dns.address] }, { MAIL_OUTBOUND_LOCAL_MX_OK: '1' });
-  await populate(t.services);
-  // What `mailctl domain add` does after adding the domain (the key is then published).
-  const key = ensureDomainKey(dataPaths(t.dataDir), 'acme.test');
-  const record = dkimRecord(key);
-  dns.setRecords([
-    { type: 'MX', name: 'remote.test', exchange: 'mx.remote.test', priority: 10 },
-    { type: 'A', name: 'mx.remote.test', address: mx.address },
-    { type: 'TXT', name: record.name, text: record.value },
-  ]);
+  world = await startWorld();
+  ({ dns, mx, t } = world);
 }, 120_000);
 afterAll(async () => {
-  await t?.stop();
-  await mx?.stop();
-  await dns?.stop();
+  await world?.stop();
 });
 
 async function mailctl(...args: string[]): Promise<string> {

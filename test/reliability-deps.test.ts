@@ -8,31 +8,23 @@
  */
 import { runMailctl } from '../orchestrator/src/cli/testing';
 import { queueEntries } from './helpers/crash-drill';
-import { TestDnsServer } from './helpers/dns-server';
-import { PASSWORDS, populate, subjects } from './helpers/fixtures';
-import { RemoteMx } from './helpers/remote-mx';
+import { PASSWORDS, subjects } from './helpers/fixtures';
+import type { RemoteMx } from './helpers/remote-mx';
 import { SmtpClient, testMessage, type Reply } from './helpers/smtp';
-import { startTestStack, type TestStack } from './helpers/stack';
+import type { TestStack } from './helpers/stack';
+import { startWorld, type World } from './helpers/world';
 import { waitFor } from './helpers/wait';
 
-let dns: TestDnsServer;
+let world: World;
 let mx: RemoteMx;
 let t: TestStack;
 
 beforeAll(async () => {
-  dns = await TestDnsServer.start();
-  mx = await RemoteMx.start();
-  t = await startTestStack({ dnsServers: [dns.address] }, { MAIL_OUTBOUND_LOCAL_MX_OK: '1' });
-  await populate(t.services);
-  dns.setRecords([
-    { type: 'MX', name: 'remote.test', exchange: 'mx.remote.test', priority: 10 },
-    { type: 'A', name: 'mx.remote.test', address: mx.address },
-  ]);
+  world = await startWorld();
+  ({ mx, t } = world);
 }, 120_000);
 afterAll(async () => {
-  await t?.stop();
-  await mx?.stop();
-  await dns?.stop();
+  await world?.stop();
 });
 
 /** One inbound transaction on port 25; every reply, so the test sees where a 4xx came. */

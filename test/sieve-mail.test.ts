@@ -13,40 +13,30 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { dataPaths } from '@mail/orchestrator';
-import { dkimRecord, ensureDomainKey } from '../orchestrator/src/dkim/keys';
 import { dkimVerify } from './helpers/dkim-verify';
-import { TestDnsServer } from './helpers/dns-server';
-import { PASSWORDS, populate, subjects } from './helpers/fixtures';
+import type { TestDnsServer } from './helpers/dns-server';
+import { PASSWORDS, subjects } from './helpers/fixtures';
 import { ManageSieveClient } from './helpers/managesieve';
-import { RemoteMx, type ReceivedMessage } from './helpers/remote-mx';
+import type { RemoteMx, ReceivedMessage } from './helpers/remote-mx';
 import { SmtpClient, testMessage } from './helpers/smtp';
-import { startTestStack, type TestStack } from './helpers/stack';
+import type { TestStack } from './helpers/stack';
+import { startWorld, type World } from './helpers/world';
 import { waitFor } from './helpers/wait';
 
+let world: World;
 let dns: TestDnsServer;
 let mx: RemoteMx;
 let t: TestStack;
 
 beforeAll(async () => {
-  dns = await TestDnsServer.start();
-  mx = await RemoteMx.start();
-  t = await startTestStack({ dnsServers: [dns.address] }, { MAIL_OUTBOUND_LOCAL_MX_OK: '1' });
-  await populate(t.services);
-  const record = dkimRecord(ensureDomainKey(dataPaths(t.dataDir), 'acme.test'));
-  dns.setRecords([
-    { type: 'MX', name: 'remote.test', exchange: 'mx.remote.test', priority: 10 },
-    { type: 'MX', name: 'sender.test', exchange: 'mx.remote.test', priority: 10 },
-    { type: 'A', name: 'mx.remote.test', address: mx.address },
-    { type: 'TXT', name: record.name, text: record.value },
-  ]);
+  world = await startWorld({ domains: ['sender.test'] });
+  ({ dns, mx, t } = world);
   await activateScript('alice@acme.test', PASSWORDS.alice, 'require ["copy"];\nredirect :copy "friend@remote.test";\n');
   const vacation = 'require ["vacation"];\nvacation :days 1 :subject "Away" :addresses ["bob@acme.test"] "Back on Monday.";\n';
   await activateScript('bob@acme.test', PASSWORDS.bob, vacation);
 }, 120_000);
 afterAll(async () => {
-  await t?.stop();
-  await mx?.stop();
-  await dns?.stop();
+  await world?.stop();
 });
 
 async function activateScript(user: string, password: string, script: string): Promise<void> {
