@@ -25,6 +25,10 @@ export interface Settings {
   hostname: string;
   /** `ip:port` resolvers for every DNS lookup of the stack; empty = the system resolver. */
   dnsServers: string[];
+  /** Cap on each DNS query's timeout in Haraka, in ms (DNSBL, SPF, DKIM…); absent: the libraries' own. */
+  dnsTimeoutMs?: number;
+  /** Refuse MX clients without forward-confirmed reverse DNS (default: only a header the spam score uses). */
+  rdnsReject?: boolean;
   /** Address every listener binds to. */
   bindAddress: string;
   ports: Ports;
@@ -52,6 +56,8 @@ const fileSchema = {
   properties: {
     hostname: { type: 'string', minLength: 1, pattern: '^[A-Za-z0-9.-]+$' },
     dnsServers: { type: 'array', items: { type: 'string', pattern: '^[0-9a-fA-F.:\\[\\]]+$' } },
+    dnsTimeoutMs: { type: 'integer', minimum: 100, maximum: 60000 },
+    rdnsReject: { type: 'boolean' },
     bindAddress: { type: 'string', minLength: 1 },
     ports: {
       type: 'object',
@@ -98,6 +104,8 @@ export function loadSettings(dataDir = defaultDataDir(), env: NodeJS.ProcessEnv 
     ports: { ...DEFAULT_PORTS, ...file.ports },
     ldap: { baseDn: file.ldap?.baseDn ?? 'dc=cloudron' },
     maxMessageSize: file.maxMessageSize ?? 25 * 1024 * 1024,
+    ...(file.dnsTimeoutMs !== undefined ? { dnsTimeoutMs: file.dnsTimeoutMs } : {}),
+    ...(file.rdnsReject !== undefined ? { rdnsReject: file.rdnsReject } : {}),
   };
   checkSettings(settings);
   return settings;

@@ -10,6 +10,7 @@ import { loadSettings, PROJECT_ROOT, type Settings } from '../config/settings';
 import { dovecotConfigFile, dovecotLmtpSocket, installDovecotConfig } from '../render/dovecot';
 import { harakaConfigDir, installHarakaConfig } from '../render/haraka';
 import { prepareDkim } from '../dkim/prepare';
+import { storedDnsblZones } from '../render/dnsbl';
 import { harakaEnv } from './haraka-env';
 import { writeFileAtomic } from '../render/files';
 import type { RunState } from '../cli/state';
@@ -103,7 +104,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const ldapPort = settings.ports.ldap;
   installDovecotConfig({ settings, paths, mailUser, ldapServicePassword: servicePassword, ldapPort });
   installHarakaConfig({ settings, paths, ldapServicePassword: servicePassword, lmtpSocket: dovecotLmtpSocket(paths), srsSecret,
-    outboundLocalMxOk: env['MAIL_OUTBOUND_LOCAL_MX_OK'] === '1' });
+    outboundLocalMxOk: env['MAIL_OUTBOUND_LOCAL_MX_OK'] === '1',
+    dnsblZones: await storedDnsblZones(paths), xclient: env['MAIL_TEST_XCLIENT'] === '1' });
   await prepareDkim(paths, harakaConfigDir(paths));
 
   const stack = new Stack(settings, paths);
