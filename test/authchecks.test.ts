@@ -81,13 +81,14 @@ function message(from: string, subject: string, headers: Record<string, string> 
 }
 
 async function signed(raw: string): Promise<string> {
-  const { signatures, errors } = await dkimSign(raw, {
+  // mailauth 4.13's signer reads `signatureData`; its bundled typings describe another shape.
+  const options = {
     canonicalization: 'relaxed/relaxed',
-    signingDomain: 'sender.test',
-    selector: 'sel',
-    privateKey: DKIM_KEY.privateKey.export({ type: 'pkcs8', format: 'pem' }),
-  });
+    signatureData: [{ signingDomain: 'sender.test', selector: 'sel', privateKey: DKIM_KEY.privateKey.export({ type: 'pkcs8', format: 'pem' }) }],
+  };
+  const { signatures, errors } = await dkimSign(raw, options as unknown as Parameters<typeof dkimSign>[1]);
   expect(errors).toEqual([]);
+  expect(signatures).toMatch(/^DKIM-Signature: .*d=sender\.test/);
   return signatures + raw;
 }
 

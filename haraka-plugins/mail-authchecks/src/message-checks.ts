@@ -124,7 +124,8 @@ async function evaluateDmarc(ctx: MessageCheckContext, fromAddresses: string[], 
 /** Runs every message check; the answer refuses, or the headers are written and CONT. */
 export async function checkMessage(ctx: MessageCheckContext): Promise<HookAnswer> {
   const { connection, transaction } = ctx;
-  const verified = await dkimVerify(await readMessage(transaction), { resolver: ctx.resolver, sender: transaction.mail_from.address });
+  const raw = await readMessage(transaction);
+  const verified = await dkimVerify(raw, { resolver: ctx.resolver, sender: transaction.mail_from.address });
   const results = verified.results ?? [];
   if (results.length === 0) connection.auth_results('dkim=none');
   for (const r of results) connection.auth_results(resultEntry(r.info));
