@@ -49,7 +49,8 @@ export async function startTestStack(config: Record<string, unknown> = {}, extra
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mail-it-'));
   fs.chmodSync(dataDir, 0o755);
   const ports = await freePorts();
-  const ownDns = extraEnv['MAIL_DNS_SERVERS'] === undefined && config['dnsServers'] === undefined ? await TestDnsServer.start() : undefined;
+  const dnsGiven = extraEnv['MAIL_DNS_SERVERS'] !== undefined || config['dnsServers'] !== undefined || config['unbound'] !== undefined;
+  const ownDns = dnsGiven ? undefined : await TestDnsServer.start();
   const dnsServers = ownDns ? { dnsServers: [ownDns.address] } : {};
   fs.writeFileSync(path.join(dataDir, 'config.json'), JSON.stringify({ hostname: 'mail.test', ports, ...dnsServers, ...config }));
   const env: NodeJS.ProcessEnv = { ...process.env, MAIL_HOSTNAME: 'mail.test', ...extraEnv };

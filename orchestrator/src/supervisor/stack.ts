@@ -15,7 +15,8 @@ import { harakaEnv } from './haraka-env';
 import { writeFileAtomic } from '../render/files';
 import type { RunState } from '../cli/state';
 import { initDataDir } from './init';
-import { probeTcp } from './probes';
+import { probeDns, probeTcp } from './probes';
+import { installUnboundConfig } from '../render/unbound';
 import { SupervisedProcess, type ProcessSpec } from './supervised-process';
 
 export interface StackOptions {
@@ -113,6 +114,19 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const childEnv = { ...env, MAIL_DATA_DIR: paths.root };
   const log = (name: string): string => path.join(paths.logs, `${name}.log`);
   try {
+    // The bundled resolver first: Haraka's DNS goes there (settings.dnsServers).
+    if (settings.unbound) {
+      const conf = installUnboundConfig(settings, paths);
+      const port = settings.unbound.port;
+      await stack.add({
+        name: 'unbound',
+        command: 'unbound',
+        args: ['-d', '-c', conf],
+        env: childEnv,
+        logFile: log('unbound'),
+        ready: () => probeDns('127.0.0.1', port),
+      });
+    }
     await stack.add({
       name: 'ldap-bridge',
       command: process.execPath,
