@@ -212,10 +212,41 @@ describe('anti-spoof of our own domains', () => {
     expect(r.data?.text).toMatch(/From header domain acme\.test is local/);
   });
 
+  it('answers 4xx, never 5xx or 250, when it cannot tell whether the domain is local', async () => {
+    const bridge = t.stack.process('ldap-bridge');
+    await bridge.stop();
+    try {
+      const { client } = await connectAs(IP.stranger);
+      const mail = await client.cmd('MAIL FROM:<ceo@acme.test>');
+      await client.quit();
+      expect(mail.code).toBe(451);
+      expect(mail.text).toMatch(/4\.4\.3/);
+    } finally {
+      await bridge.start();
+    }
+  });
+
   it('accepts the same mail from the backup MX listed in the SPF record', async () => {
     const r = await sendAs(IP.backupMx, 'ceo@acme.test', message('ceo@acme.test', 'via-backup-mx'));
     expect(r.data?.code).toBe(250);
     expect(authResults(await delivered('via-backup-mx'))[0]).toMatch(/spf=pass smtp\.mailfrom=acme\.test/);
+  });
+});
+
+describe('authenticated submissions', () => {
+  it('are not checked: a client from an address outside the SPF record of its domain logs in and sends as its own domain', async () => {
+    // XCLIENT keeps the submission port (DESTPORT), so this is a public client on 465.
+    const { client } = await SmtpClient.connect(t.ports.submissions, { tls: true });
+    expect((await client.ehlo()).code).toBe(250);
+    expect((await client.cmd(`XCLIENT ADDR=${IP.stranger} DESTPORT=${t.ports.submissions}`)).code).toBe(220);
+    expect((await client.ehlo('laptop.example')).code).toBe(250);
+    expect((await client.authPlain('alice@acme.test', PASSWORDS.alice)).code).toBe(235);
+    const r = await client.send('alice@acme.test', ['alice@acme.test'], message('alice@acme.test', 'submitted'));
+    await client.quit();
+    expect(r.data?.code).toBe(250);
+    const source = await delivered('submitted');
+    expect(header(source, 'X-Mailserver-Rdns')).toEqual([]);
+    expect(authResults(source).join(' ')).not.toMatch(/spf=|dkim=|dmarc=/);
   });
 });
 
