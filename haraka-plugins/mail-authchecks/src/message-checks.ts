@@ -102,7 +102,10 @@ export function spoofAnswer(reason: string, spfResult: string | undefined): Hook
   return { code: HookCode.DENY, message: new DSN(550, `5.7.1 ${reason}`) };
 }
 
-async function evaluateDmarc(ctx: MessageCheckContext, fromAddresses: string[], dkimPassed: { id?: string; domain: string; aligned?: boolean; underSized?: boolean }[]): Promise<{ action: DmarcAction; domain: string }> {
+/** A passing DKIM signature, as mailauth's dmarc() takes it. */
+type PassedSignature = { id?: string; domain: string; aligned?: boolean; underSized?: boolean };
+
+async function evaluateDmarc(ctx: MessageCheckContext, fromAddresses: string[], dkimPassed: PassedSignature[]): Promise<{ action: DmarcAction; domain: string }> {
   // RFC 7489 §6.6.1: DMARC needs exactly one author domain.
   if (fromAddresses.length !== 1) {
     ctx.connection.auth_results('dmarc=permerror (not exactly one From address)');
