@@ -47,6 +47,7 @@ const PUBLIC_FILES = [
   'mail-outbound.ini',
   'dkim.ini',
   'outbound.bounce_message',
+  'spf.ini',
 ];
 
 // LMTP delivery budget (see haraka-plugins/mail-routing/src/lib/delivery.ts). Haraka's
@@ -192,6 +193,7 @@ function expectedValues(input: HarakaInput): Expected {
     'mail-signature.ini': { ldap },
     'mail-relay.ini': { ldap },
     'mail-authchecks.ini': { main: { submission_ports: `${settings.ports.submission},${settings.ports.submissions}` }, ldap },
+    'spf.ini': { skip: { relaying: 'true', auth: 'true' } },
     'dns-list.ini': { main: { zones: (input.dnsblZones ?? DEFAULT_DNSBL_ZONES).join(','), search: 'all' } },
   };
 }
