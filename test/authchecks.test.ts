@@ -46,6 +46,8 @@ beforeAll(async () => {
   dns = await TestDnsServer.start();
   dns.setRecords(RECORDS);
   dns.dropQueries('78.0.18.198.slow.test');
+  // other.test (local, from the fixtures) has a name server that never answers.
+  dns.dropQueries('other.test');
   t = await startTestStack({ dnsTimeoutMs: 1000 }, { MAIL_DNS_SERVERS: dns.address, MAIL_TEST_XCLIENT: '1' });
   await populate(t.services);
 });
@@ -210,6 +212,14 @@ describe('anti-spoof of our own domains', () => {
     expect(r.mail.code).toBe(250);
     expect(r.data?.code).toBe(550);
     expect(r.data?.text).toMatch(/From header domain acme\.test is local/);
+  });
+
+  it('answers 451 4.7.24 when SPF for the local domain cannot be evaluated (DNS timeout)', async () => {
+    const { client } = await connectAs(IP.stranger);
+    const mail = await client.cmd('MAIL FROM:<ceo@other.test>');
+    await client.quit();
+    expect(mail.code).toBe(451);
+    expect(mail.text).toMatch(/^4\.7\.24 envelope sender domain other\.test is local.*temperror/);
   });
 
   it('answers 4xx, never 5xx or 250, when it cannot tell whether the domain is local', async () => {

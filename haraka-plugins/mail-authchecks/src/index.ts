@@ -105,12 +105,14 @@ export const hook_mail = guardHook('mail', async (plugin: AuthChecksPlugin, conn
     connection.results.add(plugin, { err: `domain lookup failed for ${domain}: ${(err as Error).message}` });
     return DIRECTORY_TEMPFAIL;
   }
+  // No result at all: haraka-plugin-spf timed out or failed — a temporary error, not a verdict.
   const spf = envelopeSpf(transaction);
-  const verdict = antiSpoofVerdict({ domain, identity: 'envelope sender', local, spf: spf?.domain === domain ? spf.result : undefined });
+  const spfResult = spf?.domain === domain ? spf.result : 'temperror';
+  const verdict = antiSpoofVerdict({ domain, identity: 'envelope sender', local, spf: spfResult });
   if (!verdict.refuse) return CONTINUE;
   connection.results.add(plugin, { fail: `antispoof:${domain}` });
   connection.loginfo(plugin, verdict.reason);
-  return spoofAnswer(verdict.reason, spf?.result);
+  return spoofAnswer(verdict.reason, spfResult);
 });
 
 /** data_post (after dkim, before the spam scanner): see message-checks.ts. */
