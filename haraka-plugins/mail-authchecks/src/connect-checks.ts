@@ -42,9 +42,9 @@ export async function rdnsOf(connection: Connection, resolver: RdnsResolver): Pr
   return status;
 }
 
-/** RFC 7372 §3.3: X.7.25 "Reverse DNS validation failed". */
+/** RFC 7372 §3.3: X.7.25 "Reverse DNS validation failed"; 554 is the refusal at connect (RFC 5321 §4.3.2). */
 export function rdnsRefusal(status: RdnsStatus, ip: string): HookAnswer {
-  return { code: HookCode.DENY, message: new DSN(550, `5.7.25 No forward-confirmed reverse DNS for ${ip} (${status})`) };
+  return { code: HookCode.DENY, message: new DSN(554, `5.7.25 No forward-confirmed reverse DNS for ${ip} (${status})`) };
 }
 
 /** Re-checks dns-list's zones when none is active (see lib/dnsbl-recheck.ts). */
