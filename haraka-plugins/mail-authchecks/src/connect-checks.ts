@@ -44,6 +44,8 @@ export async function rdnsOf(connection: Connection, resolver: RdnsResolver): Pr
 
 /** RFC 7372 §3.3: X.7.25 "Reverse DNS validation failed"; 554 is the refusal at connect (RFC 5321 §4.3.2). */
 export function rdnsRefusal(status: RdnsStatus, ip: string): HookAnswer {
+  // DNS that did not answer is no verdict: come back later (421 at connect).
+  if (status === 'temperror') return { code: HookCode.DENYSOFT, message: new DSN(421, `4.7.25 Reverse DNS for ${ip} could not be checked, try again later`) };
   return { code: HookCode.DENY, message: new DSN(554, `5.7.25 No forward-confirmed reverse DNS for ${ip} (${status})`) };
 }
 
