@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 DEBIAN_PACKAGES=(
   dovecot-core dovecot-imapd dovecot-pop3d dovecot-lmtpd dovecot-managesieved
   dovecot-sieve dovecot-ldap spamassassin spamd spamc openssl ldap-utils swaks
-  python3-srs python3-dkim
+  python3-srs python3-dkim unbound dns-root-data
 )
 
 say() { echo "setup: $*" >&2; }

@@ -15,7 +15,8 @@ export type TestRecord =
   | { type: 'A'; name: string; address: string }
   | { type: 'AAAA'; name: string; address: string }
   | { type: 'MX'; name: string; exchange: string; priority?: number }
-  | { type: 'TXT'; name: string; text: string };
+  | { type: 'TXT'; name: string; text: string }
+  | { type: 'PTR'; name: string; target: string };
 
 const RCODE_NXDOMAIN = 3;
 const RCODE_NOTIMP = 4;
@@ -23,6 +24,8 @@ const CLASSIC_UDP_LIMIT = 512;
 
 export class TestDnsServer {
   private records: TestRecord[] = [];
+  /** Names whose queries get no answer at all (a DNS timeout for the asker). */
+  private silent = new Set<string>();
   /** Every question asked, `name/type`, for assertions. */
   readonly queries: string[] = [];
 
@@ -71,6 +74,16 @@ export class TestDnsServer {
     this.records.push(...records);
   }
 
+  /** Never answers queries for `name` (any type): the client times out. */
+  dropQueries(name: string): void {
+    this.silent.add(name.toLowerCase());
+  }
+
+  /** `1.2.3.4` → `4.3.2.1.in-addr.arpa` (RFC 1035 §3.5), for PTR records. */
+  static reverseName(ipv4: string): string {
+    return `${ipv4.split('.').reverse().join('.')}.in-addr.arpa`;
+  }
+
   async stop(): Promise<void> {
     await new Promise<void>((resolve) => this.udp.close(() => resolve()));
     await new Promise<void>((resolve) => this.tcp.close(() => resolve()));
@@ -116,6 +129,7 @@ export class TestDnsServer {
     if (!question || question.class !== 'IN') return dnsPacket.encode({ ...base, flags: RCODE_NOTIMP });
     const name = question.name.toLowerCase().replace(/\.$/, '');
     this.queries.push(`${name}/${question.type}`);
+    if (this.silent.has(name)) return undefined;
     const owned = this.records.filter((r) => r.name.toLowerCase() === name);
     const answers = owned.filter((r) => r.type === question.type).map((r) => toAnswer(r));
     // RFC 1035 §4.1.1: AA, and RCODE 3 when the name does not exist at all.
@@ -140,6 +154,8 @@ function toAnswer(record: TestRecord): dnsPacket.Answer {
       return { ...common, type: record.type, data: record.address };
     case 'MX':
       return { ...common, type: 'MX', data: { exchange: record.exchange, preference: record.priority ?? 10 } };
+    case 'PTR':
+      return { ...common, type: 'PTR', data: record.target };
     case 'TXT':
       // RFC 1035 §3.3.14: character-strings of at most 255 octets each.
       return { ...common, type: 'TXT', data: record.text.match(/.{1,255}/gs) ?? [''] };

@@ -4,6 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { dataPaths, DEFAULT_PORTS, MailServices, SqliteStore, startStack, type Ports, type Stack } from '@mail/orchestrator';
+import { TestDnsServer } from './dns-server';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -33,6 +34,11 @@ export interface TestStack {
   ports: Ports;
   stack: Stack;
   services: MailServices;
+  /**
+   * The loopback DNS server the stack asks when the test gave none (MAIL_DNS_SERVERS or
+   * `dnsServers`): no test lookup (DNSBL zone checks, SPF…) leaves the machine.
+   */
+  dns?: TestDnsServer;
   stop(): Promise<void>;
   /** Stops and starts the stack again on the same data dir and ports. */
   restart(): Promise<void>;
@@ -50,8 +56,13 @@ export async function startTestStack(
   const dataDir = fs.mkdtempSync(path.join(parentDir, 'mail-it-'));
   fs.chmodSync(dataDir, 0o755);
   const ports = await freePorts();
-  fs.writeFileSync(path.join(dataDir, 'config.json'), JSON.stringify({ hostname: 'mail.test', ports, ...config }));
-  const env = { ...process.env, MAIL_HOSTNAME: 'mail.test', ...extraEnv };
+  const dnsGiven = extraEnv['MAIL_DNS_SERVERS'] !== undefined || config['dnsServers'] !== undefined || config['unbound'] !== undefined;
+  const ownDns = dnsGiven ? undefined : await TestDnsServer.start();
+  const dnsServers = ownDns ? { dnsServers: [ownDns.address] } : {};
+  fs.writeFileSync(path.join(dataDir, 'config.json'), JSON.stringify({ hostname: 'mail.test', ports, ...dnsServers, ...config }));
+  const env: NodeJS.ProcessEnv = { ...process.env, MAIL_HOSTNAME: 'mail.test', ...extraEnv };
+  delete env['MAIL_DNS_SERVERS'];
+  if (extraEnv['MAIL_DNS_SERVERS'] !== undefined) env['MAIL_DNS_SERVERS'] = extraEnv['MAIL_DNS_SERVERS'];
   const store = new SqliteStore(dataPaths(dataDir).store);
   const services = new MailServices(store, dataPaths(dataDir));
   const handle: TestStack = {
@@ -59,9 +70,11 @@ export async function startTestStack(
     ports,
     stack: await startStack({ dataDir, env }),
     services,
+    ...(ownDns ? { dns: ownDns } : {}),
     async stop() {
       await handle.stack.stop();
       store.close();
+      await ownDns?.stop();
       if (!process.env['KEEP_TEST_DATA']) fs.rmSync(dataDir, { recursive: true, force: true });
     },
     async restart() {

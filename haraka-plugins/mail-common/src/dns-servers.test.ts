@@ -1,5 +1,5 @@
 import dns from 'node:dns';
-import { parseDnsServers, pinDnsServers } from './dns-servers';
+import { cappedOptions, parseDnsServers, parseDnsTimeout, pinDnsServers } from './dns-servers';
 
 describe('parseDnsServers', () => {
   it('splits a comma-separated list, dropping blanks', () => {
@@ -39,5 +39,23 @@ describe('pinDnsServers', () => {
     pinDnsServers(target, []);
     expect(target.setServers).not.toHaveBeenCalled();
     expect(target.Resolver).toBe(dns.Resolver);
+  });
+});
+
+describe('DNS timeout cap (MAIL_DNS_TIMEOUT_MS)', () => {
+  it('parses only positive integers', () => {
+    expect(parseDnsTimeout('1500')).toBe(1500);
+    expect(parseDnsTimeout(' 200 ')).toBe(200);
+    expect(parseDnsTimeout(undefined)).toBeUndefined();
+    expect(parseDnsTimeout('0')).toBeUndefined();
+    expect(parseDnsTimeout('5s')).toBeUndefined();
+  });
+
+  it('caps a larger or absent timeout and keeps a smaller one and the other options', () => {
+    expect(cappedOptions({ timeout: 25000, tries: 1 }, 1000)).toEqual({ timeout: 1000, tries: 1 });
+    expect(cappedOptions(undefined, 1000)).toEqual({ timeout: 1000 });
+    expect(cappedOptions({ timeout: -1 }, 1000)).toEqual({ timeout: 1000 });
+    expect(cappedOptions({ timeout: 300 }, 1000)).toEqual({ timeout: 300 });
+    expect(cappedOptions({ timeout: 25000 }, undefined)).toEqual({ timeout: 25000 });
   });
 });

@@ -24,14 +24,36 @@ export function parseDnsServers(value: string | undefined): string[] {
     .filter((s) => s !== '');
 }
 
-export function pinDnsServers(dns: DnsModule, servers: readonly string[]): void {
-  if (servers.length === 0) return;
+/** `MAIL_DNS_TIMEOUT_MS`: a positive integer, else undefined (no cap). */
+export function parseDnsTimeout(value: string | undefined): number | undefined {
+  if (value === undefined || !/^\d+$/.test(value.trim())) return undefined;
+  const ms = Number(value);
+  return ms > 0 ? ms : undefined;
+}
+
+/**
+ * `servers` (none: keep the system's) for every resolver; `timeoutMs` caps each
+ * Resolver's per-try timeout (haraka-plugin-dns-list asks for 25 s, which would hold
+ * a connection that long when a DNSBL does not answer).
+ */
+export function pinDnsServers(dns: DnsModule, servers: readonly string[], timeoutMs?: number): void {
+  if (servers.length === 0 && timeoutMs === undefined) return;
   const list = [...servers];
-  // Throws on a malformed entry: better than silently using the system resolver.
-  dns.setServers(list);
-  dns.promises.setServers(list);
-  dns.Resolver = pinnedSubclass(dns.Resolver, list);
-  dns.promises.Resolver = pinnedSubclass(dns.promises.Resolver, list);
+  if (list.length > 0) {
+    // Throws on a malformed entry: better than silently using the system resolver.
+    dns.setServers(list);
+    dns.promises.setServers(list);
+  }
+  dns.Resolver = pinnedSubclass(dns.Resolver, list, timeoutMs);
+  dns.promises.Resolver = pinnedSubclass(dns.promises.Resolver, list, timeoutMs);
+}
+
+/** The options a pinned Resolver starts with: the caller's, its timeout capped. */
+export function cappedOptions(options: dnsModule.ResolverOptions | undefined, timeoutMs?: number): dnsModule.ResolverOptions | undefined {
+  if (timeoutMs === undefined) return options;
+  const asked = options?.timeout;
+  const timeout = asked === undefined || asked < 0 ? timeoutMs : Math.min(asked, timeoutMs);
+  return { ...options, timeout };
 }
 
 interface ResolverLike {
@@ -39,13 +61,13 @@ interface ResolverLike {
 }
 type ResolverClass = new (options?: dnsModule.ResolverOptions) => ResolverLike;
 
-function pinnedSubclass<C extends ResolverClass>(Base: C, servers: string[]): C {
-  if ((Base as unknown as Record<symbol, unknown>)[PINNED]) return pinnedSubclass(Object.getPrototypeOf(Base) as C, servers);
+function pinnedSubclass<C extends ResolverClass>(Base: C, servers: string[], timeoutMs?: number): C {
+  if ((Base as unknown as Record<symbol, unknown>)[PINNED]) return pinnedSubclass(Object.getPrototypeOf(Base) as C, servers, timeoutMs);
   const Unpinned: ResolverClass = Base;
   const Pinned = class extends Unpinned {
     constructor(options?: dnsModule.ResolverOptions) {
-      super(options);
-      this.setServers(servers);
+      super(cappedOptions(options, timeoutMs));
+      if (servers.length > 0) this.setServers(servers);
     }
   };
   Object.defineProperty(Pinned, 'name', { value: Base.name });

@@ -91,8 +91,23 @@ export interface MessageStream {
   pipe<T extends Writable>(destination: T, options?: MessageStreamPipeOptions): T;
 }
 
+/** haraka-email-message Header: the parsed header of the message being received. */
+export interface MessageHeader {
+  /** Every value of a field (unfolded, with its line end), in message order. */
+  get_all(name: string): string[];
+  /** Every line of the header as received ("Name: value\n", continuation lines separate). */
+  readonly header_list?: string[];
+}
+
 export interface Transaction {
   uuid: string;
+  header: MessageHeader;
+  /** Appends a field (the message stream follows). */
+  add_header(name: string, value: string): void;
+  /** Prepends a field, as trace fields are (RFC 5322 §3.6.7). */
+  add_leading_header(name: string, value: string): void;
+  /** Removes every field of that name. */
+  remove_header(name: string): void;
   mail_from: HarakaAddress;
   rcpt_to: HarakaAddress[];
   notes: Notes;
@@ -122,6 +137,11 @@ export interface Connection {
   results: ResultStore;
   transaction: Transaction | null;
   capabilities: string[];
+  /**
+   * Records one RFC 8601 `method=result` entry (when given) and returns the whole
+   * Authentication-Results value Haraka will add: `<me>; entry; entry…`, '' if none.
+   */
+  auth_results(entry?: string): string;
   respond(code: number, message: string, callback?: () => void): void;
   logdebug(plugin: HarakaPlugin, message: string, data?: object): void;
   loginfo(plugin: HarakaPlugin, message: string, data?: object): void;

@@ -25,6 +25,16 @@ export interface Settings {
   hostname: string;
   /** `ip:port` resolvers for every DNS lookup of the stack; empty = the system resolver. */
   dnsServers: string[];
+  /** Cap on each DNS query's timeout in Haraka, in ms (DNSBL, SPF, DKIM…); absent: the libraries' own. */
+  dnsTimeoutMs?: number;
+  /**
+   * The bundled local resolver (unbound on 127.0.0.1:port), when enabled in config.json;
+   * Haraka's DNS then goes there (dnsServers). `forwarders` (`ip@port`): forward
+   * everything there instead of resolving from the root servers.
+   */
+  unbound?: { port: number; forwarders: string[] };
+  /** Refuse MX clients without forward-confirmed reverse DNS (default: only a header the spam score uses). */
+  rdnsReject?: boolean;
   /** Address every listener binds to. */
   bindAddress: string;
   ports: Ports;
@@ -54,6 +64,18 @@ const fileSchema = {
   properties: {
     hostname: { type: 'string', minLength: 1, pattern: '^[A-Za-z0-9.-]+$' },
     dnsServers: { type: 'array', items: { type: 'string', pattern: '^[0-9a-fA-F.:\\[\\]]+$' } },
+    dnsTimeoutMs: { type: 'integer', minimum: 100, maximum: 60000 },
+    rdnsReject: { type: 'boolean' },
+    unbound: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['enabled'],
+      properties: {
+        enabled: { type: 'boolean' },
+        port: portSchema,
+        forwarders: { type: 'array', items: { type: 'string', pattern: '^[0-9a-fA-F.:]+(@[0-9]{1,5})?$' } },
+      },
+    },
     bindAddress: { type: 'string', minLength: 1 },
     ports: {
       type: 'object',
@@ -70,7 +92,11 @@ const fileSchema = {
   },
 } as const;
 
-type FileSettings = Partial<Omit<Settings, 'dataDir' | 'ports' | 'ldap'>> & {
+/** The local resolver's default port (unprivileged, loopback only). */
+export const DEFAULT_UNBOUND_PORT = 2553;
+
+type FileSettings = Partial<Omit<Settings, 'dataDir' | 'ports' | 'ldap' | 'unbound'>> & {
+  unbound?: { enabled: boolean; port?: number; forwarders?: string[] };
   ports?: Partial<Ports>;
   ldap?: { baseDn?: string };
 };
@@ -102,9 +128,20 @@ export function loadSettings(dataDir = defaultDataDir(), env: NodeJS.ProcessEnv 
     ldap: { baseDn: file.ldap?.baseDn ?? 'dc=cloudron' },
     maxMessageSize: file.maxMessageSize ?? 25 * 1024 * 1024,
     eventRetentionDays: file.eventRetentionDays ?? 14,
+    ...(file.dnsTimeoutMs !== undefined ? { dnsTimeoutMs: file.dnsTimeoutMs } : {}),
+    ...(file.rdnsReject !== undefined ? { rdnsReject: file.rdnsReject } : {}),
   };
+  if (file.unbound?.enabled) useLocalResolver(settings, file.unbound, dnsEnv !== undefined || file.dnsServers !== undefined);
   checkSettings(settings);
   return settings;
+}
+
+/** With the bundled unbound, every DNS lookup of Haraka goes to it (and only it). */
+function useLocalResolver(settings: Settings, unbound: { port?: number; forwarders?: string[] }, serversGiven: boolean): void {
+  if (serversGiven) throw new ConfigError('unbound.enabled and dnsServers / MAIL_DNS_SERVERS exclude each other: pick one resolver');
+  const port = unbound.port ?? DEFAULT_UNBOUND_PORT;
+  settings.unbound = { port, forwarders: unbound.forwarders ?? [] };
+  settings.dnsServers = [`127.0.0.1:${port}`];
 }
 
 function readConfigFile(file: string): FileSettings {
@@ -138,6 +175,10 @@ function checkSettings(settings: Settings): void {
     const other = seen.get(port);
     if (other) throw new ConfigError(`ports.${name} and ports.${other} are both ${port}`);
     seen.set(port, name);
+  }
+  const resolverPort = settings.unbound?.port;
+  if (resolverPort !== undefined && seen.has(resolverPort)) {
+    throw new ConfigError(`unbound.port and ports.${seen.get(resolverPort) ?? ''} are both ${resolverPort}`);
   }
   for (const server of settings.dnsServers) {
     if (!/^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-fA-F:]+\])(:\d{1,5})?$/.test(server)) {

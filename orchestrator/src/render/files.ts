@@ -10,7 +10,7 @@ import Handlebars from 'handlebars';
 import { PROJECT_ROOT } from '../config/settings';
 
 /** `dovecot-templates/`, `haraka-templates/` at the project root. */
-export function templateDir(service: 'dovecot' | 'haraka'): string {
+export function templateDir(service: 'dovecot' | 'haraka' | 'unbound'): string {
   return path.join(PROJECT_ROOT, `${service}-templates`);
 }
 

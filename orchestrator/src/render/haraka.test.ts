@@ -58,7 +58,7 @@ describe('renderHarakaFiles', () => {
 
   it('keeps the service password in 0600 files only', () => {
     for (const file of files) expect([file.name, file.mode]).toEqual([file.name, file.content.includes('golden-service-secret') ? 0o600 : 0o644]);
-    expect(files.filter((f) => f.mode === 0o600).map((f) => f.name)).toEqual(['mail-routing.ini', 'mail-auth.ini', 'mail-signature.ini', 'mail-relay.ini']);
+    expect(files.filter((f) => f.mode === 0o600).map((f) => f.name)).toEqual(['mail-routing.ini', 'mail-auth.ini', 'mail-signature.ini', 'mail-relay.ini', 'mail-authchecks.ini']);
   });
 
   it('listens on the three SMTP ports of the bind address, implicit TLS on submissions, in one process', () => {
@@ -73,7 +73,23 @@ describe('renderHarakaFiles', () => {
     const plugins = fileOf(fixedInput(), 'plugins')
       .split('\n')
       .filter((l) => l && !l.startsWith('#'));
-    expect(plugins).toEqual(['tls', 'mail-auth', 'mail-signature', 'mail-outbound', 'dkim', 'mail-routing', 'mail-relay', 'mail-events']);
+    expect(plugins).toEqual(['tls', 'dns-list', 'spf', 'mail-authchecks', 'mail-auth', 'mail-signature', 'mail-outbound', 'dkim', 'mail-routing', 'mail-relay', 'mail-events']);
+  });
+
+  it('loads xclient only for the tests that ask for it', () => {
+    const names = (input: HarakaInput): string[] => fileOf(input, 'plugins').split('\n').filter((l) => l && !l.startsWith('#'));
+    expect(names(fixedInput())).not.toContain('xclient');
+    expect(names({ ...fixedInput(), xclient: true })[0]).toBe('xclient');
+  });
+
+  it('renders the DNSBL zones (default zen.spamhaus.org), the rDNS switch and the DNS timeout', () => {
+    expect(fileOf(fixedInput(), 'dns-list.ini')).toContain('\nzones=zen.spamhaus.org\n');
+    expect(fileOf({ ...fixedInput(), dnsblZones: ['bl.example.org', 'zen.spamhaus.org'] }, 'dns-list.ini')).toContain('\nzones=bl.example.org,zen.spamhaus.org\n');
+    expect(() => renderHarakaFiles({ ...fixedInput(), dnsblZones: ['bad zone\n[x]'] })).toThrow(/bad zones/);
+    const checks = fileOf(withSettings(fixedInput(), { rdnsReject: true, dnsTimeoutMs: 1500 }), 'mail-authchecks.ini');
+    expect(checks).toContain('[rdns]\nreject=true\n');
+    expect(checks).toContain('dns_timeout=2\n');
+    expect(fileOf(fixedInput(), 'mail-authchecks.ini')).toContain('[rdns]\nreject=false\n');
   });
 
   it('gives the routing hooks more time than the worst LMTP delivery', () => {

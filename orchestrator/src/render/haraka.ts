@@ -10,6 +10,8 @@ import net from 'node:net';
 import path from 'node:path';
 import type { DataPaths } from '../config/paths';
 import { ConfigError, PROJECT_ROOT, type Settings } from '../config/settings';
+import { DEFAULT_DNSBL_ZONES } from '../services/dnsbl';
+import { renderDnsListFile } from './dnsbl';
 import { installValidated, renderTemplate, templateDir, type RenderedFile } from './files';
 
 export interface HarakaInput {
@@ -25,10 +27,14 @@ export interface HarakaInput {
   srsSecret?: string;
   /** `secrets/sieve-submit.secret`: Dovecot's Sieve login (sieve/sendmail.ts); absent: off. */
   internalSubmitPassword?: string;
+  /** Server-wide DNSBL zones (store `dnsbl`); absent: the default. */
+  dnsblZones?: readonly string[];
+  /** Test only (MAIL_TEST_XCLIENT=1): load Haraka's xclient plugin (XCLIENT from loopback). */
+  xclient?: boolean;
 }
 
 /** The files rendered, relative to the config dir; the plugin inis hold the LDAP password. */
-const SECRET_FILES = ['mail-routing.ini', 'mail-auth.ini', 'mail-signature.ini', 'mail-relay.ini'];
+const SECRET_FILES = ['mail-routing.ini', 'mail-auth.ini', 'mail-signature.ini', 'mail-relay.ini', 'mail-authchecks.ini'];
 const PUBLIC_FILES = [
   'smtp.ini',
   'connection.ini',
@@ -43,6 +49,7 @@ const PUBLIC_FILES = [
   'mail-outbound.ini',
   'dkim.ini',
   'outbound.bounce_message',
+  'spf.ini',
 ];
 
 // LMTP delivery budget (see haraka-plugins/mail-routing/src/lib/delivery.ts). Haraka's
@@ -77,6 +84,7 @@ export function renderHarakaFiles(input: HarakaInput): RenderedFile[] {
   return [
     ...SECRET_FILES.map((name) => ({ name, content: render(name), mode: 0o600 })),
     ...PUBLIC_FILES.map((name) => ({ name, content: render(name), mode: 0o644 })),
+    renderDnsListFile(input.dnsblZones ?? DEFAULT_DNSBL_ZONES),
   ];
 }
 
@@ -116,6 +124,12 @@ function templateContext(input: HarakaInput): object {
     outbound: { localMxOk: input.outboundLocalMxOk === true, controlSocket: harakaControlSocket(paths) },
     srs: { secret: input.srsSecret ?? '' },
     internalSubmitPassword: input.internalSubmitPassword ?? '',
+    xclient: input.xclient === true,
+    authchecks: {
+      // Our own lookups follow the stack-wide cap when there is one (seconds, at least 1).
+      dnsTimeoutSeconds: Math.max(1, Math.ceil((settings.dnsTimeoutMs ?? 5000) / 1000)),
+      rdnsReject: settings.rdnsReject === true,
+    },
     ldap: {
       // The bridge listens on loopback (ldap-bridge/README.md), as Dovecot's config assumes too.
       url: `ldap://127.0.0.1:${settings.ports.ldap}`,
@@ -187,6 +201,9 @@ function expectedValues(input: HarakaInput): Expected {
     'outbound.ini': { main: { local_mx_ok: String(input.outboundLocalMxOk === true), concurrency_max: 10 } },
     'mail-signature.ini': { ldap },
     'mail-relay.ini': { ldap },
+    'mail-authchecks.ini': { main: { submission_ports: `${settings.ports.submission},${settings.ports.submissions}` }, ldap },
+    'spf.ini': { skip: { relaying: 'true', auth: 'true' } },
+    'dns-list.ini': { main: { zones: (input.dnsblZones ?? DEFAULT_DNSBL_ZONES).join(','), search: 'all' } },
   };
 }
 

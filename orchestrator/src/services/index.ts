@@ -4,3 +4,4 @@ export * from './list-services';
 export * from './app-credentials';
 export * from './domain-settings';
 export * from './relay';
+export * from './dnsbl';

@@ -25,6 +25,13 @@ describe('harakaEnv', () => {
     expect(env).toEqual({ PATH: '/bin' });
   });
 
+  it('caps DNS timeouts through the same preload, with or without servers', () => {
+    const env = harakaEnv({ PATH: '/bin', MAIL_DNS_TIMEOUT_MS: '9' }, { ...settings([]), dnsTimeoutMs: 1500 });
+    expect(env['MAIL_DNS_TIMEOUT_MS']).toBe('1500');
+    expect(env['MAIL_DNS_SERVERS']).toBeUndefined();
+    expect(env['NODE_OPTIONS']).toBe(`--require "${DNS_PRELOAD}"`);
+  });
+
   it('does not pass a test runner NODE_ENV=test on to Haraka', () => {
     expect(harakaEnv({ NODE_ENV: 'test' }, settings([]))['NODE_ENV']).toBeUndefined();
     expect(harakaEnv({ NODE_ENV: 'production' }, settings([]))['NODE_ENV']).toBe('production');

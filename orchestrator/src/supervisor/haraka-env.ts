@@ -17,10 +17,12 @@ export function harakaEnv(base: NodeJS.ProcessEnv, settings: Settings): NodeJS.P
   // when a test runner (jest sets NODE_ENV=test) starts it.
   if (env['NODE_ENV'] === 'test') delete env['NODE_ENV'];
   delete env['MAIL_DNS_SERVERS'];
-  if (settings.dnsServers.length === 0) return env;
+  delete env['MAIL_DNS_TIMEOUT_MS'];
+  if (settings.dnsServers.length === 0 && settings.dnsTimeoutMs === undefined) return env;
   // NODE_OPTIONS splits on spaces and honours double quotes; nothing else is escaped.
   if (/["\\]/.test(DNS_PRELOAD)) throw new ConfigError(`cannot pass ${DNS_PRELOAD} in NODE_OPTIONS`);
-  env['MAIL_DNS_SERVERS'] = settings.dnsServers.join(',');
+  if (settings.dnsServers.length > 0) env['MAIL_DNS_SERVERS'] = settings.dnsServers.join(',');
+  if (settings.dnsTimeoutMs !== undefined) env['MAIL_DNS_TIMEOUT_MS'] = String(settings.dnsTimeoutMs);
   env['NODE_OPTIONS'] = [base['NODE_OPTIONS'], `--require "${DNS_PRELOAD}"`].filter(Boolean).join(' ');
   return env;
 }

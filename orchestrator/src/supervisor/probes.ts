@@ -1,4 +1,5 @@
 /** Readiness probes: a service is ready when its port answers like that service. */
+import dns from 'node:dns';
 import net from 'node:net';
 
 /** Resolves true when a TCP connection opens (and, if `greeting` is set, the first line matches). */
@@ -29,5 +30,16 @@ export async function waitUntil(probe: () => Promise<boolean>, timeoutMs: number
     if (await probe()) return true;
     if (Date.now() >= deadline) return false;
     await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+/** Resolves true when the DNS server at host:port answers a query (unbound answers `localhost.` itself). */
+export async function probeDns(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
+  const resolver = new dns.promises.Resolver({ timeout: timeoutMs, tries: 1 });
+  resolver.setServers([`${host}:${port}`]);
+  try {
+    return (await resolver.resolve4('localhost')).length > 0;
+  } catch {
+    return false;
   }
 }

@@ -10,6 +10,7 @@ import { loadSettings, PROJECT_ROOT, type Settings } from '../config/settings';
 import { dovecotConfigFile, dovecotLmtpSocket, installDovecotConfig } from '../render/dovecot';
 import { harakaConfigDir, installHarakaConfig } from '../render/haraka';
 import { prepareDkim } from '../dkim/prepare';
+import { storedDnsblZones } from '../render/dnsbl';
 import { harakaEnv } from './haraka-env';
 import { writeFileAtomic } from '../render/files';
 import type { RunState } from '../cli/state';
@@ -17,7 +18,8 @@ import { initDataDir } from './init';
 import { defaultSources, EventCollector, harakaEventsFile } from '../events/collector';
 import { EventStore } from '../events/store';
 import { checkMailUserCanRun, sieveSendmailCommand, writeSieveSendmailConfig } from '../sieve/sendmail-config';
-import { probeTcp } from './probes';
+import { probeDns, probeTcp } from './probes';
+import { installUnboundConfig } from '../render/unbound';
 import { SupervisedProcess, type ProcessSpec } from './supervised-process';
 
 export interface StackOptions {
@@ -120,7 +122,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   if (sieveProblem) console.error(`warning: ${sieveProblem}`);
   installDovecotConfig({ settings, paths, mailUser, ldapServicePassword: servicePassword, ldapPort, sieveSendmail: sieveSendmailCommand(paths) });
   installHarakaConfig({ settings, paths, ldapServicePassword: servicePassword, lmtpSocket: dovecotLmtpSocket(paths), srsSecret,
-    internalSubmitPassword, outboundLocalMxOk: env['MAIL_OUTBOUND_LOCAL_MX_OK'] === '1' });
+    internalSubmitPassword,
+    outboundLocalMxOk: env['MAIL_OUTBOUND_LOCAL_MX_OK'] === '1',
+    dnsblZones: await storedDnsblZones(paths), xclient: env['MAIL_TEST_XCLIENT'] === '1' });
   await prepareDkim(paths, harakaConfigDir(paths));
 
   const stack = new Stack(settings, paths);
@@ -131,6 +135,19 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const childEnv = { ...env, MAIL_DATA_DIR: paths.root };
   const log = (name: string): string => path.join(paths.logs, `${name}.log`);
   try {
+    // The bundled resolver first: Haraka's DNS goes there (settings.dnsServers).
+    if (settings.unbound) {
+      const conf = installUnboundConfig(settings, paths);
+      const port = settings.unbound.port;
+      await stack.add({
+        name: 'unbound',
+        command: 'unbound',
+        args: ['-d', '-c', conf],
+        env: childEnv,
+        logFile: log('unbound'),
+        ready: () => probeDns('127.0.0.1', port),
+      });
+    }
     await stack.add({
       name: 'ldap-bridge',
       command: process.execPath,
