@@ -44,7 +44,8 @@ export async function startTestStack(config: Record<string, unknown> = {}, extra
   fs.chmodSync(dataDir, 0o755);
   const ports = await freePorts();
   fs.writeFileSync(path.join(dataDir, 'config.json'), JSON.stringify({ hostname: 'mail.test', ports, ...config }));
-  const env = { ...process.env, MAIL_HOSTNAME: 'mail.test', ...extraEnv };
+  // MAIL_SPAM_DNS=off: SpamAssassin makes no DNS lookups unless a test gives it a resolver.
+  const env = { ...process.env, MAIL_HOSTNAME: 'mail.test', MAIL_SPAM_DNS: 'off', ...extraEnv };
   const store = new SqliteStore(dataPaths(dataDir).store);
   const services = new MailServices(store, dataPaths(dataDir));
   const handle: TestStack = {

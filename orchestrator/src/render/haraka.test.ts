@@ -71,7 +71,7 @@ describe('renderHarakaFiles', () => {
     const plugins = fileOf(fixedInput(), 'plugins')
       .split('\n')
       .filter((l) => l && !l.startsWith('#'));
-    expect(plugins).toEqual(['tls', 'mail-auth', 'mail-signature', 'mail-outbound', 'dkim', 'mail-routing', 'mail-relay']);
+    expect(plugins).toEqual(['tls', 'mail-auth', 'mail-signature', 'mail-outbound', 'dkim', 'mail-spam', 'mail-routing', 'mail-relay']);
   });
 
   it('gives the routing hooks more time than the worst LMTP delivery', () => {

@@ -14,6 +14,8 @@ import { harakaEnv } from './haraka-env';
 import { writeFileAtomic } from '../render/files';
 import type { RunState } from '../cli/state';
 import { initDataDir } from './init';
+import { spamdSpec } from '../spam/spamd';
+import { createTrainer, installSpamConfig } from '../spam/stack-spam';
 import { probeTcp } from './probes';
 import { SupervisedProcess, type ProcessSpec } from './supervised-process';
 
@@ -25,6 +27,8 @@ export interface StackOptions {
 
 export class Stack {
   readonly processes: SupervisedProcess[] = [];
+  /** Run by stop() first: in-process workers (the spam trainer). */
+  readonly beforeStop: (() => Promise<void>)[] = [];
   private readonly startedAt = new Date().toISOString();
 
   constructor(
@@ -47,6 +51,7 @@ export class Stack {
 
   /** Stops in reverse order: stop taking mail before the things it needs go away. */
   async stop(): Promise<void> {
+    for (const step of this.beforeStop.splice(0)) await step();
     for (const proc of [...this.processes].reverse()) await proc.stop();
     fs.rmSync(this.paths.stateFile, { force: true });
   }
@@ -79,7 +84,7 @@ async function checkNothingRunning(settings: Settings, paths: DataPaths): Promis
     if (err instanceof Error && err.message.startsWith('the mail server')) throw err;
   }
   for (const [name, port] of Object.entries(settings.ports)) {
-    const host = name === 'ldap' ? '127.0.0.1' : settings.bindAddress;
+    const host = name === 'ldap' || name === 'spamd' ? '127.0.0.1' : settings.bindAddress;
     if (await probeTcp(host, port)) throw new Error(`port ${port} (${name}) is already in use on ${host}`);
   }
 }
@@ -105,6 +110,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   installHarakaConfig({ settings, paths, ldapServicePassword: servicePassword, lmtpSocket: dovecotLmtpSocket(paths), srsSecret,
     outboundLocalMxOk: env['MAIL_OUTBOUND_LOCAL_MX_OK'] === '1' });
   await prepareDkim(paths, harakaConfigDir(paths));
+  await installSpamConfig(settings, paths, mailUser, env, dovecotConfigFile(paths));
 
   const stack = new Stack(settings, paths);
   const host = settings.bindAddress;
@@ -127,6 +133,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       logFile: log('dovecot'),
       ready: () => probeTcp(host, settings.ports.imap, /^\* OK/),
     });
+    // Before Haraka, so the first message is scanned (spamd down later: mail goes on unscanned).
+    await stack.add(spamdSpec(settings, paths, mailUser, env, log('spamd')));
+    const trainer = createTrainer(paths, mailUser);
+    trainer.start();
+    stack.beforeStop.push(() => trainer.stop());
     await stack.add({
       name: 'haraka',
       command: process.execPath,

@@ -9,6 +9,7 @@ import { flag, optionalString, type ParsedArgs } from '../args';
 import type { CommandContext } from '../context';
 import { UsageError } from '../failure';
 import { formatFields, yesNo } from '../output';
+import { spamSettingsCommands } from './settings-spam';
 import { arg, type Command } from './types';
 
 const SETTINGS = ['masquerade', 'signature'] as const;
@@ -70,4 +71,6 @@ export const settingsCommands: Command[] = [
       ctx.show({ settings }, () => describe(settings));
     },
   },
+  // Server-wide spam filtering (settings-spam.ts).
+  ...spamSettingsCommands,
 ];
