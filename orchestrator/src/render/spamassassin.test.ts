@@ -4,6 +4,7 @@
  * render and refuses a broken rule, leaving the live files as they were.
  * Set UPDATE_GOLDEN=1 to rewrite the golden files after an intended change; review the diff.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -96,5 +97,25 @@ describe('installSpamAssassinConfig (real spamassassin --lint)', () => {
     expect(() => installSpamAssassinConfig(input('body BROKEN_RULE /(unclosed/\n'), user)).toThrow(SpamConfigRejected);
     expect(() => installSpamAssassinConfig(input('no_such_setting 1\n'), user)).toThrow(/no_such_setting/);
     expect(fs.readFileSync(custom, 'utf8')).toBe(before);
+  }, 120_000);
+
+  /** The rules that hit one message, scored by the real spamassassin with the installed config. */
+  function rulesHit(message: string): string {
+    const run = spawnSync('spamassassin', ['--siteconfigpath', spamConfigDir(dataPaths(root)), '-t', '-L'], {
+      input: message,
+      encoding: 'utf8',
+      uid: user.uid,
+      gid: user.gid,
+      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: root },
+    });
+    return /^X-Spam-Status: .*(?:\n\s.*)*/m.exec(run.stdout)?.[0] ?? run.stderr;
+  }
+
+  it('bumps a client without matching rDNS (the authchecks header) and names a blocked envelope sender', () => {
+    const message = (headers: string): string => `${headers}From: someone@remote.example\nTo: a@acme.test\nSubject: hi\n\nHello.\n`;
+    const status = rulesHit(message('X-Mailserver-Rdns: mismatch (198.18.0.7)\nX-Envelope-From: <x@bad.example>\n'));
+    expect(status).toMatch(/MAILSERVER_RDNS_NONE/);
+    expect(status).toMatch(/USER_IN_BLACKLIST/);
+    expect(rulesHit(message('X-Mailserver-Rdns: pass (198.18.0.7)\n'))).not.toMatch(/MAILSERVER_RDNS_NONE|USER_IN_BLACKLIST/);
   }, 120_000);
 });
