@@ -91,6 +91,9 @@ describe('sender block and allow lists', () => {
     expect(headerValue(globbed, 'X-Spam-Status')).toMatch(/\bUSER_IN_BLACKLIST\b/);
     const allowed = await deliver({ from: 'friend@good.example', subject: unique('allowed'), body: 'Hello.' }, 'INBOX');
     expect(headerValue(allowed, 'X-Spam-Status')).toMatch(/\bUSER_IN_WELCOMELIST\b/);
+    // Even a message spamd calls spam (GTUBE: 1000 - 100) skips the Spam folder.
+    const allowedSpam = await deliver({ from: 'friend@good.example', subject: unique('allowed gtube'), body: GTUBE }, 'INBOX');
+    expect(headerValue(allowedSpam, 'X-Spam-Flag')).toBe('YES');
   });
 
   it('refuses a malformed entry and changes nothing', async () => {
