@@ -6,6 +6,12 @@
  * spamd down, slow or the message too large: the mail goes on with
  * `X-Spam-Status: not scanned (…)`, logged — never lost, never a 4xx loop.
  * Only Haraka glue lives here (lib/ holds the protocol and the header shapes).
+ *
+ * Why not haraka-plugin-spamassassin (Haraka's former bundled plugin, 1.1.2)? On a spamd
+ * failure it either answers 4xx or lets the mail through with no trace in the message;
+ * we need the not-scanned header. It also renames incoming X-Spam-* instead of dropping
+ * them, cannot hand spamd the envelope sender (the block/allow lists must see MAIL FROM),
+ * and is a sandboxed plain plugin outside our typed config and hook guards.
  */
 import {
   CONTINUE,
