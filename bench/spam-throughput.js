@@ -82,6 +82,17 @@ function rssKb(pid) {
   return rows.filter(([p, pp]) => p === pid || pp === pid).reduce((sum, [, , rss]) => sum + rss, 0);
 }
 
+/** spamd logs `scantime=S` and the Message-ID of each message: the mean over one run's label. */
+function meanScanTime(logFile, label) {
+  const times = fs
+    .readFileSync(logFile, 'utf8')
+    .split('\n')
+    .filter((l) => l.includes(`mid=<${label}-`))
+    .map((l) => Number(/scantime=([\d.]+)/.exec(l)?.[1]))
+    .filter((n) => Number.isFinite(n));
+  return times.length === 0 ? 'n/a' : (times.reduce((a, b) => a + b, 0) / times.length).toFixed(3);
+}
+
 (async () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-spam-'));
   fs.chmodSync(dataDir, 0o755);
@@ -106,6 +117,8 @@ function rssKb(pid) {
     console.log(`with spamd:    ${withSpamd.toFixed(1)} msgs/s`);
     console.log(`without spamd: ${withoutSpamd.toFixed(1)} msgs/s (spamd stopped: "not scanned")`);
     console.log(`spamd RSS (parent + children, idle after warm-up): ${(rss / 1024).toFixed(0)} MB`);
+    console.log(`spamd scan time (its own log, mean of the measured run): ${meanScanTime(path.join(dataDir, 'logs', 'spamd.log'), 'scanned')} s`);
+    console.log(`load average (1 min) at the end: ${os.loadavg()[0].toFixed(2)} (other work on the machine skews msgs/s)`);
   } finally {
     await stack.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });

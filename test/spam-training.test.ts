@@ -2,7 +2,7 @@
  * Training by moving mail (real Dovecot imap_sieve → learn queue → sa-learn, real spamd):
  * two generated corpora with distinct vocabularies; the spam-like set is MOVEd into
  * Spam, the ham-like set COPYed out of Spam, a few moved from Spam to Trash (not
- * learned). Once sa-learn's counters show them, a new message like the spam set gets a
+ * learned). Bayes says nothing while only spam is learned; once sa-learn's counters show both, a new message like the spam set gets a
  * high BAYES_ score and one like the ham set a low one.
  */
 import fs from 'node:fs';
@@ -91,6 +91,11 @@ it('learns from moves into and out of Spam, and Bayes then scores new mail', asy
   // Moved to Trash from Spam: deleting spam is not a "not spam" verdict.
   expect(await transfer('Spam', 'Trash', 'ham', 'move', TO_TRASH)).toBe(TO_TRASH);
   expect(await transfer('INBOX', 'Spam', 'spam', 'move', PER_KIND)).toBe(PER_KIND);
+  await waitFor('the spam set learned', () => (bayesCounts(t.dataDir).spam >= PER_KIND && queued() === 0 ? true : undefined), 240_000);
+  // Bayes stays silent until it has seen 50 ham as well (SpamAssassin's own default would be 200).
+  const early = `early offer ${sentence(SPAM_WORDS, 777, 4)}`;
+  expect((await sendInbound(t.ports.smtp, { from: 'early@deals.example', to: 'alice@acme.test', subject: early, body: sentence(SPAM_WORDS, 777) })).code).toBe(250);
+  expect(headerValue(await delivered(early), 'X-Spam-Status')).not.toMatch(/\bBAYES_/);
   expect(await transfer('Spam', 'INBOX', 'ham', 'copy', PER_KIND)).toBe(PER_KIND);
 
   const counts = await waitFor(
