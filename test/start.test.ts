@@ -54,7 +54,8 @@ it('starts, prints the endpoints, stops cleanly and keeps data across runs', asy
   expect(first.output()).toContain(`127.0.0.1:${ports.imaps}`);
   const state = JSON.parse(fs.readFileSync(dataPaths(dataDir).stateFile, 'utf8')) as { services: Record<string, { pid: number }> };
   const childPids = Object.values(state.services).map((s) => s.pid);
-  expect(childPids).toHaveLength(3);
+  expect(Object.keys(state.services).sort()).toEqual(['dovecot', 'haraka', 'ldap-bridge', 'spamd']);
+  expect(childPids).toHaveLength(4);
 
   const store = new SqliteStore(dataPaths(dataDir).store);
   const services = new MailServices(store, dataPaths(dataDir));

@@ -60,7 +60,8 @@ export async function startTestStack(
   const ownDns = dnsGiven ? undefined : await TestDnsServer.start();
   const dnsServers = ownDns ? { dnsServers: [ownDns.address] } : {};
   fs.writeFileSync(path.join(dataDir, 'config.json'), JSON.stringify({ hostname: 'mail.test', ports, ...dnsServers, ...config }));
-  const env: NodeJS.ProcessEnv = { ...process.env, MAIL_HOSTNAME: 'mail.test', ...extraEnv };
+  // MAIL_SPAM_DNS=off: SpamAssassin makes no DNS lookups unless a test asks for them.
+  const env: NodeJS.ProcessEnv = { ...process.env, MAIL_HOSTNAME: 'mail.test', MAIL_SPAM_DNS: 'off', ...extraEnv };
   delete env['MAIL_DNS_SERVERS'];
   if (extraEnv['MAIL_DNS_SERVERS'] !== undefined) env['MAIL_DNS_SERVERS'] = extraEnv['MAIL_DNS_SERVERS'];
   const store = new SqliteStore(dataPaths(dataDir).store);

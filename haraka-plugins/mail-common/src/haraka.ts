@@ -233,3 +233,18 @@ export interface HarakaPlugin {
 
 /** Something a message can be read from more than once (a retry re-reads it). */
 export type MessageSource = () => Readable;
+
+/** Header editing on a transaction (Haraka transaction.js + haraka-email-message Header). */
+export interface TransactionHeaders {
+  header: {
+    /** Lower-cased header name → values, as received. */
+    headers: Record<string, string[] | undefined>;
+    get_all(name: string): string[];
+  };
+  add_header(name: string, value: string): void;
+  remove_header(name: string): void;
+  message_stream: MessageStream & {
+    /** The whole message (headers as edited so far), CRLF line endings. */
+    get_data(callback: (data: Buffer) => void): void;
+  };
+}

@@ -20,6 +20,7 @@ async function main(): Promise<void> {
     `  POP3S                ${h}:${p.pop3s}`,
     `  ManageSieve          ${h}:${p.managesieve}`,
     `  LDAP bridge          ${h}:${p.ldap}`,
+    `  spamd                127.0.0.1:${p.spamd}`,
     `logs: ${paths.logs}   manage: npx mailctl --help   stop: Ctrl-C`,
   ];
   console.log(banner.join('\n'));

@@ -17,6 +17,8 @@ export interface Ports {
   managesieve: number;
   ldap: number;
   api: number;
+  /** spamd, always on 127.0.0.1 (only Haraka talks to it). */
+  spamd: number;
 }
 
 export interface Settings {
@@ -55,6 +57,7 @@ export const DEFAULT_PORTS: Ports = {
   managesieve: 4190,
   ldap: 3890,
   api: 3080,
+  spamd: 2783,
 };
 
 const portSchema = { type: 'integer', minimum: 1, maximum: 65535 };

@@ -11,6 +11,7 @@ import path from 'node:path';
 import type { MailUser } from '../config/mail-user';
 import type { DataPaths } from '../config/paths';
 import { ConfigError, type Settings } from '../config/settings';
+import { dovecotSpamContext } from './dovecot-spam';
 import { installValidated, renderTemplate, templateDir, type RenderedFile } from './files';
 
 export interface DovecotInput {
@@ -119,7 +120,8 @@ function templateContext(input: DovecotInput): object {
     passdbArgs: path.join(paths.dovecotConfigDir, LDAP_PASSDB_FILE),
     userdbArgs: path.join(paths.dovecotConfigDir, LDAP_USERDB_FILE),
     // Plugins per protocol: the hook where later issues (FTS, spam training) add theirs.
-    plugins: { mail: [], imap: [], lmtp: ['sieve'] },
+    plugins: { mail: [], imap: ['imap_sieve'], lmtp: ['sieve'] },
+    spam: dovecotSpamContext(paths),
     ldap: {
       uri: `ldap://127.0.0.1:${input.ldapPort}`,
       serviceDn: `cn=mailserver,ou=system,${base}`,

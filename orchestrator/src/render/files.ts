@@ -9,8 +9,8 @@ import path from 'node:path';
 import Handlebars from 'handlebars';
 import { PROJECT_ROOT } from '../config/settings';
 
-/** `dovecot-templates/`, `haraka-templates/` at the project root. */
-export function templateDir(service: 'dovecot' | 'haraka' | 'unbound'): string {
+/** `dovecot-templates/`, `haraka-templates/`, `spamassassin-templates/`, `unbound-templates/` at the project root. */
+export function templateDir(service: 'dovecot' | 'haraka' | 'spamassassin' | 'unbound'): string {
   return path.join(PROJECT_ROOT, `${service}-templates`);
 }
 

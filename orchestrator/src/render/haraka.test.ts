@@ -73,7 +73,7 @@ describe('renderHarakaFiles', () => {
     const plugins = fileOf(fixedInput(), 'plugins')
       .split('\n')
       .filter((l) => l && !l.startsWith('#'));
-    expect(plugins).toEqual(['tls', 'dns-list', 'spf', 'mail-authchecks', 'mail-auth', 'mail-signature', 'mail-outbound', 'dkim', 'mail-routing', 'mail-relay', 'mail-events']);
+    expect(plugins).toEqual(['tls', 'dns-list', 'spf', 'mail-authchecks', 'mail-auth', 'mail-signature', 'mail-outbound', 'dkim', 'mail-spam', 'mail-routing', 'mail-relay', 'mail-events']);
   });
 
   it('loads xclient only for the tests that ask for it', () => {

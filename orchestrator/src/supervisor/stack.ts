@@ -20,6 +20,8 @@ import { EventStore } from '../events/store';
 import { checkMailUserCanRun, sieveSendmailCommand, writeSieveSendmailConfig } from '../sieve/sendmail-config';
 import { probeDns, probeTcp } from './probes';
 import { installUnboundConfig } from '../render/unbound';
+import { spamdSpec } from '../spam/spamd';
+import { createTrainer, installSpamConfig } from '../spam/stack-spam';
 import { SupervisedProcess, type ProcessSpec } from './supervised-process';
 
 export interface StackOptions {
@@ -32,6 +34,8 @@ export class Stack {
   readonly processes: SupervisedProcess[] = [];
   /** Fills the mail event log while the stack runs (events/collector.ts). */
   events: { collector: EventCollector; store: EventStore } | undefined;
+  /** Run by stop() first: in-process workers (the spam trainer). */
+  readonly beforeStop: (() => Promise<void>)[] = [];
   private readonly startedAt = new Date().toISOString();
 
   constructor(
@@ -54,6 +58,7 @@ export class Stack {
 
   /** Stops in reverse order: stop taking mail before the things it needs go away. */
   async stop(): Promise<void> {
+    for (const step of this.beforeStop.splice(0)) await step();
     for (const proc of [...this.processes].reverse()) await proc.stop();
     this.events?.collector.stop();
     this.events?.store.close();
@@ -95,7 +100,7 @@ async function checkNothingRunning(settings: Settings, paths: DataPaths): Promis
     if (err instanceof Error && err.message.startsWith('the mail server')) throw err;
   }
   for (const [name, port] of Object.entries(settings.ports)) {
-    const host = name === 'ldap' ? '127.0.0.1' : settings.bindAddress;
+    const host = name === 'ldap' || name === 'spamd' ? '127.0.0.1' : settings.bindAddress;
     if (await probeTcp(host, port)) throw new Error(`port ${port} (${name}) is already in use on ${host}`);
   }
 }
@@ -126,6 +131,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     outboundLocalMxOk: env['MAIL_OUTBOUND_LOCAL_MX_OK'] === '1',
     dnsblZones: await storedDnsblZones(paths), xclient: env['MAIL_TEST_XCLIENT'] === '1' });
   await prepareDkim(paths, harakaConfigDir(paths));
+  await installSpamConfig(settings, paths, mailUser, env, dovecotConfigFile(paths));
 
   const stack = new Stack(settings, paths);
   const eventStore = new EventStore(paths.events);
@@ -164,6 +170,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       logFile: log('dovecot'),
       ready: () => probeTcp(host, settings.ports.imap, /^\* OK/),
     });
+    // Before Haraka, so the first message is scanned (spamd down later: mail goes on unscanned).
+    await stack.add(spamdSpec(settings, paths, mailUser, env, log('spamd')));
+    const trainer = createTrainer(paths, mailUser);
+    trainer.start();
+    stack.beforeStop.push(() => trainer.stop());
     await stack.add({
       name: 'haraka',
       command: process.execPath,

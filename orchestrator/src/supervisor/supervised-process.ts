@@ -17,6 +17,9 @@ export interface ProcessSpec {
   args: string[];
   env?: NodeJS.ProcessEnv;
   cwd?: string;
+  /** Run the child as this account (e.g. spamd as the mail user, never root). */
+  uid?: number;
+  gid?: number;
   /** stdout and stderr are appended here (through the supervisor: log-sink.ts). */
   logFile: string;
   ready: () => Promise<boolean>;
@@ -71,6 +74,8 @@ export class SupervisedProcess extends EventEmitter {
     const child = spawn(this.spec.command, this.spec.args, {
       env: this.spec.env ?? process.env,
       cwd: this.spec.cwd,
+      ...(this.spec.uid !== undefined ? { uid: this.spec.uid } : {}),
+      ...(this.spec.gid !== undefined ? { gid: this.spec.gid } : {}),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;

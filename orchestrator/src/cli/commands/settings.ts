@@ -10,6 +10,7 @@ import type { CommandContext } from '../context';
 import { UsageError } from '../failure';
 import { formatFields, yesNo } from '../output';
 import { dnsblCommands } from './settings-dnsbl';
+import { spamSettingsCommands } from './settings-spam';
 import { arg, type Command } from './types';
 
 const SETTINGS = ['masquerade', 'signature'] as const;
@@ -73,4 +74,5 @@ export const settingsCommands: Command[] = [
   },
   // Server-wide settings, each in its own file.
   ...dnsblCommands,
+  ...spamSettingsCommands,
 ];
