@@ -25,7 +25,7 @@ import {
 } from '@mail/haraka-common';
 import { AUTH_METHODS, AUTH_REQUIRED, AUTH_TEMPFAIL, offersAuth, refuseAuthCommand, type SessionFacts } from './lib/auth-policy';
 import { CONFIG_FILE, parseAuthConfig, type AuthConfig } from './lib/config';
-import { sizeReply, TOO_MANY_RECIPIENTS, tooManyRecipients } from './lib/message-limits';
+import { declaredSizeTooBig, sizeReply, TOO_BIG, TOO_MANY_RECIPIENTS, tooManyRecipients, setSizeLimit } from './lib/message-limits';
 import { answerForSender, describeDecision, judgeSender, type SenderDecision } from './lib/sender-check';
 
 interface AuthState {
@@ -90,6 +90,7 @@ export function shutdown(this: AuthPlugin): void {
 export const hook_capabilities = guardHook(
   'capabilities',
   async (plugin: AuthPlugin, connection: Connection): Promise<HookAnswer> => {
+    setSizeLimit(connection.capabilities, stateOf(plugin).config.maxMessageBytes);
     if (offersAuth(sessionFacts(plugin, connection))) {
       connection.capabilities.push(`AUTH ${AUTH_METHODS.join(' ')}`);
       // auth_base accepts only the mechanisms listed in this (its own) note.
@@ -155,7 +156,11 @@ export function check_plain_passwd(
 /** MAIL: AUTH required on the submission ports; the sender checked for authenticated sessions. */
 export const hook_mail = guardHook(
   'mail',
-  async (plugin: AuthPlugin, connection: Connection, [from]: MailParams): Promise<HookAnswer> => {
+  async (plugin: AuthPlugin, connection: Connection, [from, params]: MailParams): Promise<HookAnswer> => {
+    if (declaredSizeTooBig(params['SIZE'], stateOf(plugin).config.maxMessageBytes)) {
+      connection.results.add(plugin, { fail: 'mail:size' });
+      return { code: HookCode.DENY, message: TOO_BIG };
+    }
     const user = authenticatedUser(connection);
     if (user === undefined) {
       if (!sessionFacts(plugin, connection).submissionPort) return CONTINUE;
@@ -192,6 +197,17 @@ export function hook_connect_init(this: AuthPlugin, next: Next, connection: Conn
   };
   next();
 }
+
+/** After DATA: a message above the live size limit gets 552 5.3.4 (RFC 1870 §6.3). */
+export const hook_data_post = guardHook(
+  'data_post',
+  async (plugin: AuthPlugin, connection: Connection): Promise<HookAnswer> => {
+    const bytes = connection.transaction?.data_bytes ?? 0;
+    if (bytes <= stateOf(plugin).config.maxMessageBytes) return CONTINUE;
+    connection.results.add(plugin, { fail: 'data:size' });
+    return { code: HookCode.DENY, message: TOO_BIG };
+  },
+);
 
 /** RCPT: the 501st recipient of one message gets 452 4.5.3 (RFC 5321 §4.5.3.1.10). */
 export const hook_rcpt = guardHook(

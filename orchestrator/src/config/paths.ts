@@ -8,6 +8,8 @@ export interface DataPaths {
   ldapServiceSecret: string;
   /** HMAC secret of the Sender Rewriting Scheme (core/src/srs.ts). */
   srsSecret: string;
+  /** The first REST API token (superadmin), made at first start; `mailctl token show` prints it. */
+  apiToken: string;
   tls: string;
   tlsCert: string;
   tlsKey: string;
@@ -32,6 +34,7 @@ export function dataPaths(dataDir: string): DataPaths {
     secrets,
     ldapServiceSecret: path.join(secrets, 'ldap-service.secret'),
     srsSecret: path.join(secrets, 'srs.secret'),
+    apiToken: path.join(secrets, 'api-admin.token'),
     tls,
     tlsCert: path.join(tls, 'cert.pem'),
     tlsKey: path.join(tls, 'key.pem'),

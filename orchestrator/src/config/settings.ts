@@ -27,10 +27,25 @@ export interface Settings {
   dnsServers: string[];
   /** Address every listener binds to. */
   bindAddress: string;
+  /** Address the REST API binds to; unset = 127.0.0.1 (it does not follow bindAddress). */
+  apiBindAddress?: string;
   ports: Ports;
   ldap: { baseDn: string };
   /** Largest message accepted, in bytes. */
   maxMessageSize: number;
+}
+
+/**
+ * The largest message size settable at run time (`/api/v1/mailserver/max_email_size`),
+ * and Haraka core's hard ceiling (connection.ini `[max] bytes`, which core reads only
+ * at start); the live limit is enforced below it by the mail-auth plugin. 512 MiB
+ * bounds what one SMTP transaction can spool to disk.
+ */
+export const MAX_MESSAGE_SIZE_LIMIT = 512 * 1024 * 1024;
+
+/** The REST API's address: loopback unless `apiBindAddress` is configured. */
+export function apiBindAddress(settings: Settings): string {
+  return settings.apiBindAddress ?? '127.0.0.1';
 }
 
 export const DEFAULT_PORTS: Ports = {
@@ -53,6 +68,7 @@ const fileSchema = {
     hostname: { type: 'string', minLength: 1, pattern: '^[A-Za-z0-9.-]+$' },
     dnsServers: { type: 'array', items: { type: 'string', pattern: '^[0-9a-fA-F.:\\[\\]]+$' } },
     bindAddress: { type: 'string', minLength: 1 },
+    apiBindAddress: { type: 'string', minLength: 1 },
     ports: {
       type: 'object',
       additionalProperties: false,
@@ -95,6 +111,7 @@ export function loadSettings(dataDir = defaultDataDir(), env: NodeJS.ProcessEnv 
     hostname: env['MAIL_HOSTNAME'] ?? file.hostname ?? defaultHostname(),
     dnsServers: dnsEnv !== undefined ? splitList(dnsEnv) : (file.dnsServers ?? []),
     bindAddress: file.bindAddress ?? '127.0.0.1',
+    apiBindAddress: file.apiBindAddress ?? '127.0.0.1',
     ports: { ...DEFAULT_PORTS, ...file.ports },
     ldap: { baseDn: file.ldap?.baseDn ?? 'dc=cloudron' },
     maxMessageSize: file.maxMessageSize ?? 25 * 1024 * 1024,

@@ -4,3 +4,8 @@ export * from './list-services';
 export * from './app-credentials';
 export * from './domain-settings';
 export * from './relay';
+export * from './api-tokens';
+export * from './server-settings';
+export * from './mailbox-transfer';
+export * from './mailbox-search';
+export * from './domains';

@@ -72,4 +72,15 @@ export const MIGRATIONS: readonly string[] = [
     updated_at TEXT NOT NULL
   );
   `,
+  // Issue 5: REST API bearer tokens, stored as SHA-256 hashes of 256-bit random secrets
+  // (a fast hash is enough for secrets with that much entropy; nothing to brute-force).
+  `
+  CREATE TABLE api_tokens (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    role TEXT NOT NULL CHECK (role IN ('admin', 'superadmin')),
+    token_hash TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL
+  );
+  `,
 ];

@@ -60,6 +60,24 @@ export interface AliasRow {
 
 export type MailboxPatch = Partial<Pick<MailboxRow, 'active' | 'pop3' | 'passwordHash'>>;
 
+export type ApiRole = 'admin' | 'superadmin';
+
+export interface ApiTokenRow {
+  /** Public identifier (shown by `mailctl token list`); not a secret. */
+  id: string;
+  name: string;
+  role: ApiRole;
+  /** SHA-256 of the secret, hex; the secret itself is never stored. */
+  tokenHash: string;
+  createdAt: string;
+}
+
+/** One mailbox of an import batch, with its aliases (full addresses). */
+export interface MailboxImportRow {
+  mailbox: Omit<MailboxRow, 'createdAt'>;
+  aliases: string[];
+}
+
 /** A constraint the store refused (duplicate, missing parent, still referenced). */
 export class StoreConflict extends Error {}
 
@@ -107,6 +125,15 @@ export interface Store {
 
   getCatchAll(domain: string): Promise<string[]>;
   setCatchAll(domain: string, mailboxes: string[]): Promise<void>;
+
+  listApiTokens(): Promise<ApiTokenRow[]>;
+  getApiTokenByHash(tokenHash: string): Promise<ApiTokenRow | undefined>;
+  addApiToken(row: Omit<ApiTokenRow, 'createdAt'>): Promise<void>;
+  /** By id or name; false when there was none. */
+  removeApiToken(idOrName: string): Promise<boolean>;
+
+  /** Adds every mailbox with its aliases in one transaction: all or nothing. */
+  importMailboxes(rows: MailboxImportRow[]): Promise<void>;
 
   /** A server-wide setting's JSON text; undefined when never set (the owner's default applies). */
   getServerSetting(key: string): Promise<string | undefined>;

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { resolveMailUser } from '../config/mail-user';
 import { dataPaths, type DataPaths } from '../config/paths';
-import { loadSettings, PROJECT_ROOT, type Settings } from '../config/settings';
+import { apiBindAddress, loadSettings, PROJECT_ROOT, type Settings } from '../config/settings';
 import { dovecotConfigFile, dovecotLmtpSocket, installDovecotConfig } from '../render/dovecot';
 import { harakaConfigDir, installHarakaConfig } from '../render/haraka';
 import { prepareDkim } from '../dkim/prepare';
@@ -14,6 +14,7 @@ import { harakaEnv } from './haraka-env';
 import { writeFileAtomic } from '../render/files';
 import type { RunState } from '../cli/state';
 import { initDataDir } from './init';
+import { startApiInStack, withStoredSettings } from './api';
 import { probeTcp } from './probes';
 import { SupervisedProcess, type ProcessSpec } from './supervised-process';
 
@@ -25,6 +26,8 @@ export interface StackOptions {
 
 export class Stack {
   readonly processes: SupervisedProcess[] = [];
+  /** In-process services (the REST API), stopped before the children. */
+  readonly closers: (() => Promise<void>)[] = [];
   private readonly startedAt = new Date().toISOString();
 
   constructor(
@@ -47,6 +50,7 @@ export class Stack {
 
   /** Stops in reverse order: stop taking mail before the things it needs go away. */
   async stop(): Promise<void> {
+    for (const close of this.closers.splice(0).reverse()) await close();
     for (const proc of [...this.processes].reverse()) await proc.stop();
     fs.rmSync(this.paths.stateFile, { force: true });
   }
@@ -79,7 +83,7 @@ async function checkNothingRunning(settings: Settings, paths: DataPaths): Promis
     if (err instanceof Error && err.message.startsWith('the mail server')) throw err;
   }
   for (const [name, port] of Object.entries(settings.ports)) {
-    const host = name === 'ldap' ? '127.0.0.1' : settings.bindAddress;
+    const host = name === 'ldap' ? '127.0.0.1' : name === 'api' ? apiBindAddress(settings) : settings.bindAddress;
     if (await probeTcp(host, port)) throw new Error(`port ${port} (${name}) is already in use on ${host}`);
   }
 }
@@ -95,15 +99,19 @@ function isAlive(pid: number): boolean {
 
 export async function startStack(options: StackOptions): Promise<Stack> {
   const env = options.env ?? process.env;
-  const settings = loadSettings(path.resolve(options.dataDir), env);
-  const paths = dataPaths(settings.dataDir);
-  await checkNothingRunning(settings, paths);
+  const fileSettings = loadSettings(path.resolve(options.dataDir), env);
+  const paths = dataPaths(fileSettings.dataDir);
+  await checkNothingRunning(fileSettings, paths);
   const mailUser = resolveMailUser();
-  const { servicePassword, srsSecret } = initDataDir(paths, settings.hostname, mailUser);
-  const ldapPort = settings.ports.ldap;
-  installDovecotConfig({ settings, paths, mailUser, ldapServicePassword: servicePassword, ldapPort });
-  installHarakaConfig({ settings, paths, ldapServicePassword: servicePassword, lmtpSocket: dovecotLmtpSocket(paths), srsSecret,
-    outboundLocalMxOk: env['MAIL_OUTBOUND_LOCAL_MX_OK'] === '1' });
+  const { servicePassword, srsSecret } = initDataDir(paths, fileSettings.hostname, mailUser);
+  const ldapPort = fileSettings.ports.ldap;
+  installDovecotConfig({ settings: fileSettings, paths, mailUser, ldapServicePassword: servicePassword, ldapPort });
+  const renderHaraka = (settings: Settings): void =>
+    installHarakaConfig({ settings, paths, ldapServicePassword: servicePassword, lmtpSocket: dovecotLmtpSocket(paths), srsSecret,
+      outboundLocalMxOk: env['MAIL_OUTBOUND_LOCAL_MX_OK'] === '1' });
+  // Settings changed at run time (the API) live in the store and override config.json.
+  const settings = await withStoredSettings(paths, fileSettings);
+  renderHaraka(settings);
   await prepareDkim(paths, harakaConfigDir(paths));
 
   const stack = new Stack(settings, paths);
@@ -138,6 +146,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       startTimeoutMs: 30_000,
       stopSignal: 'SIGINT',
     });
+    await startApiInStack(stack, fileSettings, renderHaraka);
   } catch (err) {
     await stack.stop();
     throw err;

@@ -3,14 +3,20 @@ import { readDirectoryConfig, type DirectoryConfig, type IniReader } from '@mail
 
 export const CONFIG_FILE = 'mail-auth.ini';
 
+/** Largest accepted `[limits] max_bytes` (2 GiB - 1, what Haraka's counters handle). */
+export const MAX_BYTES_CEILING = 2 ** 31 - 1;
+
 export interface AuthConfig {
   submissionPorts: number[];
+  /** The live message size limit in bytes (RFC 1870); set at run time through the API. */
+  maxMessageBytes: number;
   directory: DirectoryConfig;
 }
 
 export function parseAuthConfig(reader: IniReader): AuthConfig {
   return {
     submissionPorts: reader.ports('main', 'submission_ports'),
+    maxMessageBytes: reader.int('limits', 'max_bytes', 1024, MAX_BYTES_CEILING),
     directory: readDirectoryConfig(reader),
   };
 }

@@ -1,5 +1,5 @@
 /** mailctl domain add|rm|list|set */
-import { ensureDomainKey } from '../../dkim/keys';
+import { addMailDomain } from '../../services';
 import { onOff } from '../args';
 import { tableOrNone, yesNo } from '../output';
 import { arg, type Command } from './types';
@@ -15,9 +15,8 @@ export const domainCommands: Command[] = [
     options: {},
     positionals: one,
     async run(ctx, args) {
-      await ctx.services().addDomain(arg(args, 0));
-      // Its DKIM key, so mail from it is signed from the first message on (dns show prints it).
-      ensureDomainKey(ctx.paths, arg(args, 0).trim().toLowerCase());
+      // With its DKIM key, so mail from it is signed from the first message on (dns show prints it).
+      await addMailDomain(ctx.services(), arg(args, 0));
       ctx.done(`added domain ${arg(args, 0)}`);
     },
   },
