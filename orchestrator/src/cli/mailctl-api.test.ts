@@ -8,7 +8,8 @@ import path from 'node:path';
 import { dataPaths } from '../config/paths';
 import { TokenServices } from '../services';
 import { SqliteStore } from '../store';
-import { mailctlIn, runMailctl, type CliResult } from './testing';
+import { spawnSync } from 'node:child_process';
+import { MAILCTL, mailctlIn, runMailctl, type CliResult } from './testing';
 
 let dataDir: string;
 let mailctl: (...args: string[]) => Promise<CliResult>;
@@ -123,5 +124,19 @@ describe('mailctl export|import mailboxes', () => {
     expect((await mailctl('import', 'mailboxes', file)).stderr).toContain('line 2: x@example.com is already used on line 1');
     expect((await mailctl('import', 'mailboxes', path.join(dataDir, 'missing.csv'))).stderr).toBe(`mailctl: cannot read ${path.join(dataDir, 'missing.csv')}: ENOENT\n`);
     expect((await runMailctl(['--data-dir', dataDir, 'import', 'mailboxes', path.join(dataDir, 'x.txt')])).code).toBe(2);
+  });
+});
+
+describe('import progress', () => {
+  it('draws a progress bar on stderr when it is a terminal (script(1) gives it a pty), and not otherwise', async () => {
+    ok(await mailctl('domain', 'add', 'bulk.test'));
+    const file = path.join(dataDir, 'bulk.csv');
+    fs.writeFileSync(file, Array.from({ length: 200 }, (_, i) => `m${i},bulk.test,alice,user`).join('\n'));
+    const command = [process.execPath, MAILCTL, '--data-dir', dataDir, 'import', 'mailboxes', file].map((a) => `'${a}'`).join(' ');
+    const run = spawnSync('script', ['-qec', command, '/dev/null'], { encoding: 'utf8' });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('\rchecking [');
+    expect(run.stdout).toContain('] 200/200');
+    expect(run.stdout).toContain('imported 200 mailbox(es)');
   });
 });
