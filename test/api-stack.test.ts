@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { dataPaths } from '@mail/orchestrator';
-import { PASSWORDS, populate, subjects } from './helpers/fixtures';
+import { imapCanLogin, PASSWORDS, populate, subjects } from './helpers/fixtures';
 import { SmtpClient, testMessage } from './helpers/smtp';
 import { startTestStack, type TestStack } from './helpers/stack';
 import { waitFor } from './helpers/wait';
@@ -121,6 +121,50 @@ describe('mailbox lifecycle through the API', () => {
     });
     expect(fs.existsSync(home)).toBe(false);
     expect(archived('alice@acme.test')).toEqual([]);
+  });
+});
+
+describe('event log', () => {
+  type Event = { type: string; source: string; actor: string | null; remote: string | null; message: string; details: Record<string, unknown> };
+  const find = (query: string, match: (e: Event) => boolean): Promise<Event> =>
+    waitFor(`event ${query}`, async () => {
+      const { body } = await call('GET', `/api/v1/mailserver/eventlog?${query}&per_page=1000`);
+      return (body as { eventlogs: Event[] }).eventlogs.find(match);
+    });
+
+  it('has the deliveries with their mailbox and outcome', async () => {
+    const e = await find('types=delivery&search=bob@acme.test', (x) => x.actor === 'bob@acme.test');
+    expect(e).toMatchObject({ source: 'haraka', message: 'delivered to bob@acme.test', details: { status: 'delivered' } });
+  });
+
+  it('has the rejections with the reason, the recipient and the client address', async () => {
+    const unknown = await find('types=rejection', (x) => x.actor === 'carol@acme.test' && x.details['hook'] === 'rcpt');
+    expect(unknown).toMatchObject({ source: 'haraka', remote: '127.0.0.1', details: { plugin: 'mail-routing', permanent: true } });
+    expect(unknown.message).toContain('no such mailbox');
+    const size = await find('types=rejection&search=5.3.4', (x) => x.details['hook'] === 'data_post');
+    expect(size).toMatchObject({ details: { plugin: 'mail-auth' } });
+  });
+
+  it('has failed logins (IMAP through Dovecot, SMTP AUTH through Haraka) with the remote address', async () => {
+    expect(await imapCanLogin(t.ports.imaps, 'bob@acme.test', 'wrong-password')).toBe(false);
+    const imap = await find('types=login&search=bob@acme.test', (x) => x.source === 'dovecot' && x.details['success'] === false);
+    expect(imap).toMatchObject({ actor: 'bob@acme.test', remote: '127.0.0.1', message: 'login failed for bob@acme.test: password mismatch' });
+    const ok = await find('types=login&search=bob@acme.test', (x) => x.source === 'dovecot' && x.details['success'] === true);
+    expect(ok).toMatchObject({ remote: '127.0.0.1', details: { service: 'imap' } });
+
+    const { client } = await SmtpClient.connect(t.ports.submission);
+    await client.ehlo();
+    await client.starttls();
+    await client.ehlo();
+    expect((await client.authPlain('bob@acme.test', 'wrong-password')).code).toBe(535);
+    await client.quit();
+    const smtp = await find('types=login&search=smtp', (x) => x.actor === 'bob@acme.test' && x.details['success'] === false);
+    expect(smtp).toMatchObject({ source: 'haraka', remote: '127.0.0.1', details: { service: 'smtp' } });
+  });
+
+  it('has the administrative changes: who, what, when', async () => {
+    const e = await find('types=admin&search=max_email_size', () => true);
+    expect(e).toMatchObject({ source: 'api', actor: 'admin', message: 'POST /api/v1/mailserver/max_email_size' });
   });
 });
 

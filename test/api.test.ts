@@ -302,6 +302,23 @@ describe('mailbox export and import', () => {
   });
 });
 
+describe('event log', () => {
+  it('records every change made through the API with the token’s name, never the body', async () => {
+    const reply = await api.call('GET', '/api/v1/mailserver/eventlog?types=admin&search=/api/v1/users&per_page=100', { token: api.superadmin });
+    expect(reply.status).toBe(200);
+    const { eventlogs, total } = reply.body as { eventlogs: { type: string; source: string; actor: string; message: string }[]; total: number };
+    expect(eventlogs).toContainEqual(expect.objectContaining({ type: 'admin', source: 'api', actor: 'test-admin', message: 'POST /api/v1/users/dave/password' }));
+    expect(total).toBe(eventlogs.length);
+    expect(reply.text).not.toContain('dave-secret');
+  });
+
+  it('is for superadmins only; refuses unknown types', async () => {
+    expectError(await api.call('GET', '/api/v1/mailserver/eventlog'), 403, 'forbidden');
+    expectError(await api.call('GET', '/api/v1/mailserver/eventlog?types=admin,bogus', { token: api.superadmin }), 422, 'invalid');
+    expectError(await api.call('GET', '/api/v1/mailserver/eventlog?types=ADMIN', { token: api.superadmin }), 400, 'validation_failed');
+  });
+});
+
 describe('the OpenAPI document', () => {
   it('is served without a token and matches the committed docs/openapi.json', async () => {
     const { renderOpenApi } = await import('@mail/orchestrator/dist/api/write-openapi');

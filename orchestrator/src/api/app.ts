@@ -1,6 +1,7 @@
 /** The express 5 application: one handler per declared route, then the JSON 404 and error handlers. */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { authenticate, authorize } from './auth';
+import { recordAdminEvent } from '../services';
 import type { ApiContext } from './context';
 import { ApiError, toErrorResponse } from './errors';
 import type { Route, TextResult } from './route';
@@ -45,6 +46,12 @@ async function handle(compiled: CompiledRoute, base: ApiContext, req: Request, r
   const body = readBody(compiled, req);
   const result = await route.handle({ params, query, body }, { ...base, caller });
   send(compiled, res, result);
+  // Who changed what (the route and its parameters; never the body, which may hold a password).
+  if (route.method !== 'get') {
+    await recordAdminEvent(base.services.store, {
+      source: 'api', actor: caller.name, message: `${route.method.toUpperCase()} ${req.path}`, details: { route: route.path, params, status: route.status ?? 200 },
+    });
+  }
 }
 
 function readBody(compiled: CompiledRoute, req: Request): unknown {

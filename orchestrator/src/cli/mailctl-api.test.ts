@@ -8,7 +8,7 @@ import path from 'node:path';
 import { dataPaths } from '../config/paths';
 import { TokenServices } from '../services';
 import { SqliteStore } from '../store';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { MAILCTL, mailctlIn, runMailctl, type CliResult } from './testing';
 
 let dataDir: string;
@@ -138,5 +138,39 @@ describe('import progress', () => {
     expect(run.stdout).toContain('\rchecking [');
     expect(run.stdout).toContain('] 200/200');
     expect(run.stdout).toContain('imported 200 mailbox(es)');
+  });
+});
+
+describe('mailctl events', () => {
+  it('lists administrative changes made with mailctl (who, what), filtered by type and text', async () => {
+    const out = ok(await mailctl('events', '--type', 'admin', '--search', 'example.com', '--limit', '1000'));
+    expect(out).toMatch(/^\S+Z {2}admin {5}mailctl  added domain example\.com {2}\(\S+\)$/m);
+    const doc = JSON.parse(ok(await mailctl('events', '--type', 'admin', '--search', 'added user bob', '--json'))) as { events: { actor: string; source: string }[]; total: number };
+    expect(doc.total).toBe(1);
+    expect(doc.events[0]).toMatchObject({ source: 'mailctl', actor: os.userInfo().username });
+    expect(ok(await mailctl('events', '--type', 'login'))).toBe('no events\n');
+  });
+
+  it('refuses an unknown type and a bad limit', async () => {
+    expect((await mailctl('events', '--type', 'bogus')).stderr).toMatch(/^mailctl: unknown event type\(s\): bogus/);
+    expect((await mailctl('events', '--limit', '0')).code).toBe(2);
+  });
+
+  it('--follow prints new events as they arrive and stops on SIGTERM', async () => {
+    const child = spawn(process.execPath, [MAILCTL, '--data-dir', dataDir, 'events', '--follow', '--type', 'admin', '--limit', '1']);
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+    const seen = (text: string): Promise<void> =>
+      new Promise((resolve) => {
+        const check = (): void => (out.includes(text) ? resolve() : void setTimeout(check, 50));
+        check();
+      });
+    await seen('\n');
+    ok(await mailctl('domain', 'add', 'followed.test'));
+    await seen('added domain followed.test');
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(out.trim().split('\n')).toHaveLength(2);
   });
 });

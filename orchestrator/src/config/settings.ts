@@ -29,6 +29,8 @@ export interface Settings {
   bindAddress: string;
   /** Address the REST API binds to; unset = 127.0.0.1 (it does not follow bindAddress). */
   apiBindAddress?: string;
+  /** Days the event log keeps an event; unset = 14. */
+  eventLogRetentionDays?: number;
   ports: Ports;
   ldap: { baseDn: string };
   /** Largest message accepted, in bytes. */
@@ -69,6 +71,7 @@ const fileSchema = {
     dnsServers: { type: 'array', items: { type: 'string', pattern: '^[0-9a-fA-F.:\\[\\]]+$' } },
     bindAddress: { type: 'string', minLength: 1 },
     apiBindAddress: { type: 'string', minLength: 1 },
+    eventLogRetentionDays: { type: 'integer', minimum: 1, maximum: 3650 },
     ports: {
       type: 'object',
       additionalProperties: false,
@@ -112,6 +115,7 @@ export function loadSettings(dataDir = defaultDataDir(), env: NodeJS.ProcessEnv 
     dnsServers: dnsEnv !== undefined ? splitList(dnsEnv) : (file.dnsServers ?? []),
     bindAddress: file.bindAddress ?? '127.0.0.1',
     apiBindAddress: file.apiBindAddress ?? '127.0.0.1',
+    eventLogRetentionDays: file.eventLogRetentionDays ?? 14,
     ports: { ...DEFAULT_PORTS, ...file.ports },
     ldap: { baseDn: file.ldap?.baseDn ?? 'dc=cloudron' },
     maxMessageSize: file.maxMessageSize ?? 25 * 1024 * 1024,

@@ -9,3 +9,4 @@ export * from './server-settings';
 export * from './mailbox-transfer';
 export * from './mailbox-search';
 export * from './domains';
+export * from './event-log';

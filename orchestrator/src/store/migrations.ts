@@ -83,4 +83,20 @@ export const MIGRATIONS: readonly string[] = [
     created_at TEXT NOT NULL
   );
   `,
+  // Issue 5: the event log (deliveries, rejections, logins, administrative changes).
+  // Pruned by age (eventLog.retentionDays); the indexes serve "newest first" and "by type".
+  `
+  CREATE TABLE events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    time TEXT NOT NULL,
+    type TEXT NOT NULL,
+    source TEXT NOT NULL,
+    actor TEXT,
+    remote TEXT,
+    message TEXT NOT NULL,
+    details TEXT NOT NULL DEFAULT '{}'
+  );
+  CREATE INDEX events_time ON events(time);
+  CREATE INDEX events_type_time ON events(type, time);
+  `,
 ];

@@ -6,11 +6,15 @@ import type { OwnerType } from '@mail/core';
 import { MIGRATIONS } from './migrations';
 import { ListTable } from './sqlite-lists';
 import { TokenTable } from './sqlite-tokens';
+import { EventTable } from './sqlite-events';
 import { describeConstraint, toDomain, toMailbox, type DomainDbRow, type MailboxDbRow } from './sqlite-rows';
 import {
   StoreConflict,
   type AliasRow,
   type ApiTokenRow,
+  type EventQuery,
+  type EventRow,
+  type NewEvent,
   type MailboxImportRow,
   type DomainRow,
   type ListPatch,
@@ -28,6 +32,7 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly lists: ListTable;
   private readonly tokens: TokenTable;
+  private readonly events: EventTable;
 
   constructor(file: string, options: { readonly?: boolean } = {}) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -43,6 +48,7 @@ export class SqliteStore implements Store {
     this.db.pragma('foreign_keys = ON');
     this.lists = new ListTable(this.db);
     this.tokens = new TokenTable(this.db);
+    this.events = new EventTable(this.db);
   }
 
   private migrate(): void {
@@ -105,6 +111,22 @@ export class SqliteStore implements Store {
       removed = this.tokens.remove(idOrName);
     });
     return removed > 0;
+  }
+
+  addEvents(events: NewEvent[]): Promise<void> {
+    return this.write(() => this.events.add(events));
+  }
+
+  async queryEvents(query: EventQuery): Promise<{ events: EventRow[]; total: number }> {
+    return this.events.query(query);
+  }
+
+  async pruneEvents(before: string): Promise<number> {
+    let removed = 0;
+    await this.write(() => {
+      removed = this.events.prune(before);
+    });
+    return removed;
   }
 
   importMailboxes(rows: MailboxImportRow[]): Promise<void> {

@@ -78,6 +78,37 @@ export interface MailboxImportRow {
   aliases: string[];
 }
 
+export const EVENT_TYPES = ['delivery', 'rejection', 'login', 'admin'] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** One entry of the event log. */
+export interface EventRow {
+  id: number;
+  /** ISO 8601, UTC. */
+  time: string;
+  type: EventType;
+  /** Who reported it: haraka, dovecot, api, mailctl. */
+  source: string;
+  /** The user, mailbox or API token concerned, when known. */
+  actor: string | null;
+  /** The client's IP address, when known. */
+  remote: string | null;
+  message: string;
+  details: Record<string, unknown>;
+}
+
+export type NewEvent = Omit<EventRow, 'id'>;
+
+export interface EventQuery {
+  types?: EventType[];
+  /** Substring of the message, actor, remote address or details (case-insensitive). */
+  search?: string;
+  /** Only events with a larger id (`mailctl events --follow`). */
+  afterId?: number;
+  offset: number;
+  limit: number;
+}
+
 /** A constraint the store refused (duplicate, missing parent, still referenced). */
 export class StoreConflict extends Error {}
 
@@ -134,6 +165,12 @@ export interface Store {
 
   /** Adds every mailbox with its aliases in one transaction: all or nothing. */
   importMailboxes(rows: MailboxImportRow[]): Promise<void>;
+
+  addEvents(events: NewEvent[]): Promise<void>;
+  /** Newest first; `total` counts every match. */
+  queryEvents(query: EventQuery): Promise<{ events: EventRow[]; total: number }>;
+  /** Removes events older than `before` (ISO time); the number removed. */
+  pruneEvents(before: string): Promise<number>;
 
   /** A server-wide setting's JSON text; undefined when never set (the owner's default applies). */
   getServerSetting(key: string): Promise<string | undefined>;

@@ -5,7 +5,8 @@
 import { startApiServer } from '../api/server';
 import { apiBindAddress, type Settings } from '../config/settings';
 import type { DataPaths } from '../config/paths';
-import { effectiveMaxMessageSize, TokenServices } from '../services';
+import { startEventCollector } from '../events/collector';
+import { DEFAULT_EVENT_RETENTION_DAYS, effectiveMaxMessageSize, TokenServices } from '../services';
 import { SqliteStore } from '../store';
 import type { Stack } from './stack';
 
@@ -23,6 +24,8 @@ export async function startApiInStack(stack: Stack, fileSettings: Settings, rend
   const store = new SqliteStore(stack.paths.store);
   stack.closers.push(async () => store.close());
   await new TokenServices(store).ensureFirstToken(stack.paths.apiToken);
+  const collector = startEventCollector(store, stack.paths.logs, fileSettings.eventLogRetentionDays ?? DEFAULT_EVENT_RETENTION_DAYS);
+  stack.closers.push(() => collector.stop());
   const server = await startApiServer({
     store,
     paths: stack.paths,

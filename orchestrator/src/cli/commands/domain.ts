@@ -17,7 +17,7 @@ export const domainCommands: Command[] = [
     async run(ctx, args) {
       // With its DKIM key, so mail from it is signed from the first message on (dns show prints it).
       await addMailDomain(ctx.services(), arg(args, 0));
-      ctx.done(`added domain ${arg(args, 0)}`);
+      await ctx.done(`added domain ${arg(args, 0)}`);
     },
   },
   {
@@ -29,7 +29,7 @@ export const domainCommands: Command[] = [
     positionals: one,
     async run(ctx, args) {
       await ctx.services().removeDomain(arg(args, 0));
-      ctx.done(`removed domain ${arg(args, 0)}`);
+      await ctx.done(`removed domain ${arg(args, 0)}`);
     },
   },
   {
@@ -60,7 +60,7 @@ export const domainCommands: Command[] = [
     async run(ctx, args) {
       const allowed = onOff(args.values, 'masquerade');
       await ctx.services().setMasquerade(arg(args, 0), allowed);
-      ctx.done(`masquerading ${allowed ? 'on' : 'off'} for ${arg(args, 0)}`, { masquerade: allowed });
+      await ctx.done(`masquerading ${allowed ? 'on' : 'off'} for ${arg(args, 0)}`, { masquerade: allowed });
     },
   },
 ];

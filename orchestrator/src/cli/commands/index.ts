@@ -1,6 +1,7 @@
 /** Every mailctl command, in the order the usage text lists them. */
 import { aliasCommands, catchAllCommands } from './alias';
 import { dnsCommands } from './dns';
+import { eventsCommand } from './events';
 import { domainCommands } from './domain';
 import { listCommands } from './list';
 import { mailboxCommands } from './mailbox';
@@ -29,6 +30,7 @@ export const COMMANDS: readonly Command[] = [
   ...queueCommands,
   ...tokenCommands,
   ...transferCommands,
+  eventsCommand,
   statusCommand,
 ];
 

@@ -70,7 +70,7 @@ export const relayCommands: Command[] = [
       const domain = arg(args, 0).toLowerCase();
       const relay = await setRelay(ctx.services(), domain, await relayInput(ctx, args.values));
       const where = 'host' in relay ? ` via ${relay.host}:${relay.port}` : '';
-      ctx.done(`relay for ${domain}: ${relay.provider}${where}`, { relay });
+      await ctx.done(`relay for ${domain}: ${relay.provider}${where}`, { relay });
     },
   },
   {

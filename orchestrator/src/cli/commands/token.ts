@@ -45,7 +45,7 @@ export const tokenCommands: Command[] = [
     positionals: { min: 1, max: 1 },
     async run(ctx, args) {
       await tokens(ctx).remove(arg(args, 0));
-      ctx.done(`removed token ${arg(args, 0)}`);
+      await ctx.done(`removed token ${arg(args, 0)}`);
     },
   },
   {

@@ -17,7 +17,7 @@ export const userCommands: Command[] = [
     async run(ctx, args) {
       const password = (await ctx.password(args.values, true)) ?? '';
       await ctx.services().addUser(arg(args, 0), password);
-      ctx.done(`added user ${arg(args, 0)}`);
+      await ctx.done(`added user ${arg(args, 0)}`);
     },
   },
   {
@@ -30,7 +30,7 @@ export const userCommands: Command[] = [
     async run(ctx, args) {
       const password = (await ctx.password(args.values, true)) ?? '';
       await ctx.services().setUserPassword(arg(args, 0), password);
-      ctx.done(`changed the password of ${arg(args, 0)}`);
+      await ctx.done(`changed the password of ${arg(args, 0)}`);
     },
   },
   {
@@ -42,7 +42,7 @@ export const userCommands: Command[] = [
     positionals: one,
     async run(ctx, args) {
       await ctx.services().removeUser(arg(args, 0));
-      ctx.done(`removed user ${arg(args, 0)}`);
+      await ctx.done(`removed user ${arg(args, 0)}`);
     },
   },
   {
@@ -76,7 +76,7 @@ export const groupCommands: Command[] = [
     async run(ctx, args) {
       const members = commaList(optionalString(args.values, 'members') ?? '');
       await ctx.services().addGroup(arg(args, 0), members);
-      ctx.done(`added group ${arg(args, 0)} (members: ${listOrDash(members)})`, { members });
+      await ctx.done(`added group ${arg(args, 0)} (members: ${listOrDash(members)})`, { members });
     },
   },
   {
@@ -89,7 +89,7 @@ export const groupCommands: Command[] = [
     async run(ctx, args) {
       const members = commaList(requiredString(args.values, 'members', 'a,b'));
       await ctx.services().setGroupMembers(arg(args, 0), members);
-      ctx.done(`group ${arg(args, 0)} members: ${listOrDash(members)}`, { members });
+      await ctx.done(`group ${arg(args, 0)} members: ${listOrDash(members)}`, { members });
     },
   },
   {
@@ -101,7 +101,7 @@ export const groupCommands: Command[] = [
     positionals: one,
     async run(ctx, args) {
       await ctx.services().removeGroup(arg(args, 0));
-      ctx.done(`removed group ${arg(args, 0)}`);
+      await ctx.done(`removed group ${arg(args, 0)}`);
     },
   },
   {
