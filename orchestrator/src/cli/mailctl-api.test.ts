@@ -63,7 +63,9 @@ describe('mailctl token', () => {
 
   it('refuses a bad role (usage), a duplicate name and an unknown token', async () => {
     expect((await mailctl('token', 'add', 'x', '--role', 'root')).code).toBe(2);
-    expect((await mailctl('token', 'add', 'admin')).stderr).toBe('mailctl: a token named admin exists\n');
+    expect((await mailctl('token', 'add', 'admin')).stderr).toBe('mailctl: the token name admin is reserved for the first token\n');
+    ok(await mailctl('token', 'add', 'ops'));
+    expect((await mailctl('token', 'add', 'ops')).stderr).toBe('mailctl: a token named ops exists\n');
     expect((await mailctl('token', 'rm', 'nope')).stderr).toBe('mailctl: token nope does not exist\n');
   });
 });

@@ -35,6 +35,12 @@ export class TokenServices {
 
   /** Creates a token; the secret is returned only here. */
   async add(name: string, role: ApiRole): Promise<{ token: string; info: TokenView }> {
+    // The first token's name marks the row ensureFirstToken may replace.
+    if (name === FIRST_TOKEN_NAME) throw conflict(`the token name ${FIRST_TOKEN_NAME} is reserved for the first token`);
+    return this.create(name, role);
+  }
+
+  private async create(name: string, role: ApiRole): Promise<{ token: string; info: TokenView }> {
     if (!/^[A-Za-z0-9._-]{1,64}$/.test(name)) throw invalid(`token name '${name}' must be 1-64 of [A-Za-z0-9._-]`);
     if (!API_ROLES.includes(role)) throw invalid(`role must be one of ${API_ROLES.join(', ')}`);
     if ((await this.store.listApiTokens()).some((t) => t.name === name)) throw conflict(`a token named ${name} exists`);
@@ -77,7 +83,7 @@ export class TokenServices {
       fs.rmSync(file, { force: true });
     }
     await this.store.removeApiToken(FIRST_TOKEN_NAME);
-    const { token } = await this.add(FIRST_TOKEN_NAME, 'superadmin');
+    const { token } = await this.create(FIRST_TOKEN_NAME, 'superadmin');
     fs.writeFileSync(file, `${token}\n`, { mode: 0o600, flag: 'wx' });
     return token;
   }
