@@ -99,6 +99,18 @@ describe('users and groups', () => {
     expectError(await api.call('GET', '/api/v1/users/dave'), 404, 'not_found');
   });
 
+  it('keeps a profile (email, displayName), updated field by field', async () => {
+    const added = await api.call('POST', '/api/v1/users', { body: { username: 'erin', password: 'erin-secret-1', email: 'Erin@Example.org', displayName: 'Erin E.' } });
+    expect(added.status).toBe(201);
+    expect((await api.call('GET', '/api/v1/users/erin')).body).toMatchObject({ email: 'erin@example.org', displayName: 'Erin E.' });
+    expect((await api.call('POST', '/api/v1/users/erin', { body: { displayName: null } })).body).toMatchObject({ email: 'erin@example.org', displayName: null });
+    expectError(await api.call('POST', '/api/v1/users/erin', { body: { email: 'not-an-address' } }), 422, 'invalid');
+    expectError(await api.call('POST', '/api/v1/users', { body: { username: 'fay', password: 'fay-secret-12', email: 'nope' } }), 422, 'invalid');
+    expect(await api.store.getUser('fay')).toBeUndefined();
+    expectError(await api.call('POST', '/api/v1/users/ghost', { body: { displayName: 'x' } }), 404, 'not_found');
+    expectError(await api.call('POST', '/api/v1/users/erin', { body: { username: 'x' } }), 400, 'validation_failed');
+  });
+
   it('refuses a duplicate (409), a bad name (422), a missing password (400), an unknown user (404)', async () => {
     expectError(await api.call('POST', '/api/v1/users', { body: { username: 'alice', password: 'whatever-123' } }), 409, 'conflict');
     expectError(await api.call('POST', '/api/v1/users', { body: { username: 'Bad Name', password: 'whatever-123' } }), 422, 'invalid');

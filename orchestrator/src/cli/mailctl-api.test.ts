@@ -39,6 +39,17 @@ function withStore<T>(use: (store: SqliteStore) => Promise<T>): Promise<T> {
   return use(store).finally(() => store.close());
 }
 
+describe('mailctl user profile', () => {
+  it('add and set keep the email and display name; an empty value clears one', async () => {
+    ok(await mailctl('user', 'add', 'gus', '--password', 'gus-secret-1', '--email', 'gus@example.net', '--display-name', 'Gus'));
+    ok(await mailctl('user', 'set', 'gus', '--display-name', ''));
+    const users = JSON.parse(ok(await mailctl('user', 'list', '--json'))) as { users: { username: string; email: string | null; displayName: string | null }[] };
+    expect(users.users.find((u) => u.username === 'gus')).toMatchObject({ email: 'gus@example.net', displayName: null });
+    expect((await mailctl('user', 'set', 'gus')).code).toBe(2);
+    expect((await mailctl('user', 'set', 'gus', '--email', 'bad')).stderr).toBe("mailctl: 'bad' is not a valid email address\n");
+  });
+});
+
 describe('mailctl token', () => {
   it('show: explains when the server has not made the first token yet, then prints it', async () => {
     const before = await mailctl('token', 'show');

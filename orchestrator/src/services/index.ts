@@ -10,3 +10,4 @@ export * from './mailbox-transfer';
 export * from './mailbox-search';
 export * from './domains';
 export * from './event-log';
+export * from './user-profile';

@@ -100,10 +100,12 @@ export class MailServices {
     await this.guard(this.store.removeUser(username));
   }
 
-  async listUsers(): Promise<{ username: string; createdAt: string; groups: string[] }[]> {
+  async listUsers(): Promise<{ username: string; email: string | null; displayName: string | null; createdAt: string; groups: string[] }[]> {
     const groups = await this.store.listGroups();
     return (await this.store.listUsers()).map((u) => ({
       username: u.username,
+      email: u.email,
+      displayName: u.displayName,
       createdAt: u.createdAt,
       groups: groups.filter((g) => g.members.includes(u.username)).map((g) => g.name),
     }));

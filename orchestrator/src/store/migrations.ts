@@ -73,8 +73,11 @@ export const MIGRATIONS: readonly string[] = [
   );
   `,
   // Issue 5: REST API bearer tokens, stored as SHA-256 hashes of 256-bit random secrets
-  // (a fast hash is enough for secrets with that much entropy; nothing to brute-force).
+  // (a fast hash is enough for secrets with that much entropy; nothing to brute-force);
+  // and the user profile fields the API takes (Cloudron's email and displayName).
   `
+  ALTER TABLE users ADD COLUMN email TEXT;
+  ALTER TABLE users ADD COLUMN display_name TEXT;
   CREATE TABLE api_tokens (
     id TEXT PRIMARY KEY,
     name TEXT NOT NULL UNIQUE,

@@ -7,7 +7,7 @@ import { MIGRATIONS } from './migrations';
 import { ListTable } from './sqlite-lists';
 import { TokenTable } from './sqlite-tokens';
 import { EventTable } from './sqlite-events';
-import { describeConstraint, toDomain, toMailbox, type DomainDbRow, type MailboxDbRow } from './sqlite-rows';
+import { describeConstraint, toDomain, toMailbox, toUser, type DomainDbRow, type MailboxDbRow, type UserDbRow } from './sqlite-rows';
 import {
   StoreConflict,
   type AliasRow,
@@ -23,6 +23,7 @@ import {
   type MailboxPatch,
   type MailboxRow,
   type Store,
+  type UserProfile,
   type UserRow,
 } from './types';
 
@@ -187,17 +188,19 @@ export class SqliteStore implements Store {
   }
 
   async listUsers(): Promise<UserRow[]> {
-    return this.db
-      .prepare<[], { username: string; password_hash: string; created_at: string }>('SELECT * FROM users ORDER BY username')
-      .all()
-      .map((r) => ({ username: r.username, passwordHash: r.password_hash, createdAt: r.created_at }));
+    return this.db.prepare<[], UserDbRow>('SELECT * FROM users ORDER BY username').all().map(toUser);
   }
 
   async getUser(username: string): Promise<UserRow | undefined> {
-    const r = this.db
-      .prepare<[string], { username: string; password_hash: string; created_at: string }>('SELECT * FROM users WHERE username = ?')
-      .get(username);
-    return r && { username: r.username, passwordHash: r.password_hash, createdAt: r.created_at };
+    const r = this.db.prepare<[string], UserDbRow>('SELECT * FROM users WHERE username = ?').get(username);
+    return r && toUser(r);
+  }
+
+  setUserProfile(username: string, profile: UserProfile): Promise<void> {
+    return this.write(() => {
+      const info = this.db.prepare('UPDATE users SET email = ?, display_name = ? WHERE username = ?').run(profile.email, profile.displayName, username);
+      this.expectChange(info.changes, `user ${username}`);
+    });
   }
 
   addUser(username: string, passwordHash: string): Promise<void> {

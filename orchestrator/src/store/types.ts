@@ -32,8 +32,13 @@ export type ListPatch = Partial<Pick<ListRow, 'members' | 'membersOnly' | 'activ
 export interface UserRow {
   username: string;
   passwordHash: string;
+  /** Contact address (not a mailbox of ours necessarily); null = none. */
+  email: string | null;
+  displayName: string | null;
   createdAt: string;
 }
+
+export type UserProfile = Pick<UserRow, 'email' | 'displayName'>;
 
 export interface GroupRow {
   name: string;
@@ -127,6 +132,7 @@ export interface Store {
   getUser(username: string): Promise<UserRow | undefined>;
   addUser(username: string, passwordHash: string): Promise<void>;
   setUserPassword(username: string, passwordHash: string): Promise<void>;
+  setUserProfile(username: string, profile: UserProfile): Promise<void>;
   removeUser(username: string): Promise<void>;
 
   listGroups(): Promise<GroupRow[]>;

@@ -1,15 +1,23 @@
 /** /api/v1/users and /api/v1/groups (Cloudron's shapes: ids are the user and group names). */
+import { addUserWithProfile, setUserProfile } from '../../services';
 import { notFound } from '../../services/errors';
 import { arrayOf, obj, param, pathParams, str, type Route } from '../route';
 
 const USERNAME = str({ minLength: 1, maxLength: 64 });
 const PASSWORD = str({ minLength: 1, maxLength: 1024 });
-const user = obj({ id: str(), username: str(), groupIds: arrayOf(str()), creationTime: str() }, ['id', 'username', 'groupIds', 'creationTime']);
+const NULLABLE = (maxLength: number) => ({ type: ['string', 'null'], maxLength });
+const PROFILE = { email: NULLABLE(320), displayName: NULLABLE(200) };
+const user = obj(
+  { id: str(), username: str(), email: NULLABLE(320), displayName: NULLABLE(200), groupIds: arrayOf(str()), creationTime: str() },
+  ['id', 'username', 'email', 'displayName', 'groupIds', 'creationTime'],
+);
 const group = obj({ id: str(), name: str(), userIds: arrayOf(str()) }, ['id', 'name', 'userIds']);
 const idOnly = obj({ id: str() }, ['id']);
 
-type UserList = { username: string; createdAt: string; groups: string[] }[];
-const userView = (u: UserList[number]) => ({ id: u.username, username: u.username, groupIds: u.groups, creationTime: u.createdAt });
+type UserList = Awaited<ReturnType<import('../../services').MailServices['listUsers']>>;
+const userView = (u: UserList[number]) => ({
+  id: u.username, username: u.username, email: u.email, displayName: u.displayName, groupIds: u.groups, creationTime: u.createdAt,
+});
 
 function findUser(users: UserList, id: string): ReturnType<typeof userView> {
   const found = users.find((u) => u.username === id);
@@ -25,12 +33,20 @@ export const directoryRoutes: Route[] = [
   },
   {
     method: 'post', path: '/api/v1/users', tag: 'users', role: 'admin', summary: 'Add a user', status: 201,
-    body: obj({ username: USERNAME, password: PASSWORD }, ['username', 'password']),
+    body: obj({ username: USERNAME, password: PASSWORD, ...PROFILE }, ['username', 'password']),
     response: idOnly,
     async handle({ body }, { services }) {
-      const { username, password } = body as { username: string; password: string };
-      await services.addUser(username, password);
-      return { id: username };
+      const input = body as { username: string; password: string; email?: string | null; displayName?: string | null };
+      await addUserWithProfile(services, input);
+      return { id: input.username };
+    },
+  },
+  {
+    method: 'post', path: '/api/v1/users/:id', tag: 'users', role: 'admin', summary: 'Update a user’s profile (null clears a field)',
+    params: pathParams('id'), body: obj(PROFILE), response: user,
+    async handle(input, { services }) {
+      await setUserProfile(services, param(input, 'id'), input.body as { email?: string | null; displayName?: string | null });
+      return findUser(await services.listUsers(), param(input, 'id'));
     },
   },
   {

@@ -1,23 +1,50 @@
 /** mailctl user add|passwd|rm|list and group add|set|rm|list */
-import { commaList, optionalString, requiredString, type OptionSpecs } from '../args';
+import { addUserWithProfile, setUserProfile } from '../../services';
+import { commaList, optionalString, requiredString, type OptionSpecs, type OptionValues } from '../args';
+import { UsageError } from '../failure';
 import { listOrDash, tableOrNone } from '../output';
 import { arg, type Command } from './types';
 
 const one = { min: 1, max: 1 };
 const passwordOptions: OptionSpecs = { password: { type: 'string' }, 'password-stdin': { type: 'boolean' } };
+const profileOptions: OptionSpecs = { email: { type: 'string' }, 'display-name': { type: 'string' } };
+
+/** `--email ''` clears the field; an absent option leaves it. */
+function profileOf(values: OptionValues): { email?: string | null; displayName?: string | null } {
+  const email = optionalString(values, 'email');
+  const displayName = optionalString(values, 'display-name');
+  return {
+    ...(email !== undefined ? { email: email === '' ? null : email } : {}),
+    ...(displayName !== undefined ? { displayName: displayName === '' ? null : displayName } : {}),
+  };
+}
 
 export const userCommands: Command[] = [
   {
     noun: 'user',
     verb: 'add',
-    synopsis: 'NAME --password P | --password-stdin',
+    synopsis: 'NAME --password P | --password-stdin [--email E] [--display-name N]',
     summary: '',
-    options: passwordOptions,
+    options: { ...passwordOptions, ...profileOptions },
     positionals: one,
     async run(ctx, args) {
       const password = (await ctx.password(args.values, true)) ?? '';
-      await ctx.services().addUser(arg(args, 0), password);
+      await addUserWithProfile(ctx.services(), { username: arg(args, 0), password, ...profileOf(args.values) });
       await ctx.done(`added user ${arg(args, 0)}`);
+    },
+  },
+  {
+    noun: 'user',
+    verb: 'set',
+    synopsis: 'NAME [--email E] [--display-name N]',
+    summary: "contact details ('' clears one)",
+    options: profileOptions,
+    positionals: one,
+    async run(ctx, args) {
+      const patch = profileOf(args.values);
+      if (Object.keys(patch).length === 0) throw new UsageError('give --email and/or --display-name');
+      const profile = await setUserProfile(ctx.services(), arg(args, 0), patch);
+      await ctx.done(`updated user ${arg(args, 0)}`, { profile });
     },
   },
   {
