@@ -1,5 +1,5 @@
 /** /api/v1/users and /api/v1/groups (Cloudron's shapes: ids are the user and group names). */
-import { addUserWithProfile, setUserProfile } from '../../services';
+import { addUserWithProfile, setUserProfile, type MailServices } from '../../services';
 import { notFound } from '../../services/errors';
 import { arrayOf, obj, param, pathParams, str, type Route } from '../route';
 
@@ -14,7 +14,7 @@ const user = obj(
 const group = obj({ id: str(), name: str(), userIds: arrayOf(str()) }, ['id', 'name', 'userIds']);
 const idOnly = obj({ id: str() }, ['id']);
 
-type UserList = Awaited<ReturnType<import('../../services').MailServices['listUsers']>>;
+type UserList = Awaited<ReturnType<MailServices['listUsers']>>;
 const userView = (u: UserList[number]) => ({
   id: u.username, username: u.username, email: u.email, displayName: u.displayName, groupIds: u.groups, creationTime: u.createdAt,
 });

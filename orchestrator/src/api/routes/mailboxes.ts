@@ -33,7 +33,7 @@ export function mailboxView(m: MailboxView) {
   };
 }
 
-/** `name@domain` from the path (the name may also be given as a full address in the same domain). */
+/** `name@domain` from the path. */
 export function addressOf(input: RouteInput): string {
   return `${param(input, 'name')}@${param(input, 'domain')}`.toLowerCase();
 }
