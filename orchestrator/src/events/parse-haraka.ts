@@ -6,6 +6,10 @@
  *                                                 user, spam, DNSBL, SPF… all say it this way)
  *   [mail-routing] lmtp mailbox=M status=S reply="…"  a local delivery and its outcome
  *   [mail-auth] auth user=U result=pass|fail      an SMTP AUTH attempt
+ *   [outbound]  delivered domain=D host=H … response="…"   outbound results: delivered,
+ *   [outbound] recipient <r> rejected: 550 …            a recipient refused by the remote MX,
+ *   [outbound] Temp failing F for N seconds: R          deferred (retried later),
+ *   [outbound] bouncing mail: R                         bounced (a DSN goes to the sender)
  */
 import type { NewEvent } from '../store';
 
@@ -43,6 +47,7 @@ export class HarakaLogParser {
     if (section === 'core') return this.core(connection, rest, fields, base);
     if (section === 'mail-routing' && rest.startsWith('lmtp ')) return delivery(fields, base);
     if (section === 'mail-auth' && rest.startsWith('auth ')) return login(fields, base);
+    if (section === 'outbound') return outbound(rest, fields, base);
     return undefined;
   }
 
@@ -83,4 +88,23 @@ function login(f: Record<string, string>, base: Base): NewEvent | undefined {
   if (!user) return undefined;
   const ok = f['result'] === 'pass';
   return { ...base, type: 'login', actor: user, message: `smtp login ${ok ? 'succeeded' : 'failed'} for ${user}`, details: { service: 'smtp', success: ok } };
+}
+
+function outbound(rest: string, f: Record<string, string>, base: Base): NewEvent | undefined {
+  const event = (status: string, message: string, actor: string | null, details: Record<string, unknown>): NewEvent => ({
+    ...base, remote: null, type: 'outbound', actor, message, details: { status, ...details },
+  });
+  if (rest.startsWith('delivered ')) {
+    const via = f['host'] ? ` via ${f['host']}` : '';
+    return event('delivered', `delivered to ${f['domain'] ?? '?'}${via} (${f['mode'] ?? 'SMTP'})`, f['domain'] ?? null, {
+      domain: f['domain'] ?? null, host: f['host'] ?? null, ip: f['ip'] ?? null, tls: f['tls'] === 'Y', response: f['response'] ?? null, rcpts: f['rcpts'] ?? null,
+    });
+  }
+  const rejected = /^recipient <([^>]*)> rejected: (.*)$/.exec(rest);
+  if (rejected) return event('rejected', `${rejected[1] ?? ''} refused by the remote server: ${rejected[2] ?? ''}`, rejected[1] ?? null, { reply: rejected[2] ?? '' });
+  const deferred = /^Temp failing (\S+) for (\d+) seconds: (.*)$/.exec(rest);
+  if (deferred) return event('deferred', `deferred, retry in ${deferred[2] ?? '?'} s: ${deferred[3] ?? ''}`, null, { file: deferred[1], retryInSeconds: Number(deferred[2]), reason: deferred[3] });
+  const bounced = /^bouncing mail: (.*)$/.exec(rest);
+  if (bounced) return event('bounced', `bounced: ${bounced[1] ?? ''}`, null, { reason: bounced[1] ?? '' });
+  return undefined;
 }

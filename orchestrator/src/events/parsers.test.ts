@@ -38,6 +38,26 @@ describe('HarakaLogParser', () => {
     expect(p.parse('Reloaded file: /x/mail-auth.ini')).toBeUndefined();
   });
 
+  it('reads outbound results: delivered, refused by the remote MX, deferred, bounced', () => {
+    const p = new HarakaLogParser();
+    const at = `${T} [NOTICE] [2AEB.1] [outbound]`;
+    expect(p.parse(`${at}  delivered file=179_vm domain=remote.test host=mx.remote.test ip=127.207.135.235 port=25 mode=SMTP tls=Y auth=N response="OK: message queued" delay=0.254 fails=0 rcpts=1/0/0`))
+      .toEqual({
+        time: T, source: 'haraka', remote: null, type: 'outbound', actor: 'remote.test', message: 'delivered to remote.test via mx.remote.test (SMTP)',
+        details: { status: 'delivered', domain: 'remote.test', host: 'mx.remote.test', ip: '127.207.135.235', tls: true, response: 'OK: message queued', rcpts: '1/0/0' },
+      });
+    expect(p.parse(`${at} recipient <nobody@remote.test> rejected: 550 5.1.1 No such user here`)).toMatchObject({
+      actor: 'nobody@remote.test', details: { status: 'rejected', reply: '550 5.1.1 No such user here' },
+    });
+    expect(p.parse(`${T} [INFO] [889C.1.1] [outbound] Temp failing 1796_Q8yLIb_4_vm for 60 seconds: Tried all MXs`)).toMatchObject({
+      type: 'outbound', details: { status: 'deferred', retryInSeconds: 60, reason: 'Tried all MXs' },
+    });
+    expect(p.parse(`${T} [INFO] [3733.1.1] [outbound] bouncing mail: Some recipients failed: <nobody@remote.test>`)).toMatchObject({
+      details: { status: 'bounced', reason: 'Some recipients failed: <nobody@remote.test>' },
+    });
+    expect(p.parse(`${T} [INFO] [-] [outbound] Transaction delivery for domain: remote.test`)).toBeUndefined();
+  });
+
   it('parses quoted key=value pairs', () => {
     expect(keyValues('a=1 b="two words" c="esc\\"aped" d=')).toEqual({ a: '1', b: 'two words', c: 'esc"aped', d: '' });
   });

@@ -41,7 +41,7 @@ async function follow(ctx: CommandContext, filter: { types: string[]; search?: s
 
 export const eventsCommand: Command = {
   noun: 'events',
-  synopsis: '[--type delivery,rejection,login,admin] [--search S] [--limit N] [--follow]',
+  synopsis: '[--type delivery,outbound,rejection,login,admin] [--search S] [--limit N] [--follow]',
   summary: 'the event log (newest --limit, default 50)',
   options: { type: { type: 'string' }, search: { type: 'string' }, limit: { type: 'string' }, follow: { type: 'boolean' } },
   positionals: { min: 0, max: 0 },
