@@ -120,6 +120,14 @@ describe('direct delivery to a remote MX', () => {
     expect(dsn).toContain('Subject: will-bounce'); // the original headers, attached
     expect(mx.messages.some((m) => m.to.includes('nobody@remote.test'))).toBe(false);
   });
+
+  it('records the outbound results in the event log', async () => {
+    const outbound = async (status: string) =>
+      (await t.services.store.queryEvents({ types: ['outbound'], offset: 0, limit: 1000 })).events.find((e) => e.details['status'] === status);
+    expect(await waitFor('an outbound delivery event', () => outbound('delivered'))).toMatchObject({ actor: 'remote.test', details: { host: 'mx.remote.test', tls: true } });
+    expect(await waitFor('a refusal event', () => outbound('rejected'))).toMatchObject({ actor: 'nobody@remote.test' });
+    expect(await waitFor('a bounce event', () => outbound('bounced'))).toBeDefined();
+  });
 });
 
 describe('the outbound queue', () => {

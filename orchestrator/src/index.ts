@@ -7,3 +7,4 @@ export * from './config/mail-user';
 export * from './render/files';
 export * from './supervisor/stack';
 export * from './supervisor/supervised-process';
+export * from './api/server';

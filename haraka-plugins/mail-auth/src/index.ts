@@ -11,7 +11,6 @@ import {
   authNote,
   callOnce,
   CONTINUE,
-  emitEvent,
   DIRECTORY_TEMPFAIL,
   DirectoryHolder,
   envelopeAddress,
@@ -31,7 +30,7 @@ import {
 } from '@mail/haraka-common';
 import { AUTH_METHODS, AUTH_REQUIRED, AUTH_TEMPFAIL, offersAuth, refuseAuthCommand, type SessionFacts } from './lib/auth-policy';
 import { CONFIG_FILE, parseAuthConfig, type AuthConfig } from './lib/config';
-import { sizeReply, TOO_MANY_RECIPIENTS, tooManyRecipients } from './lib/message-limits';
+import { declaredSizeTooBig, sizeReply, TOO_BIG, TOO_MANY_RECIPIENTS, tooManyRecipients, setSizeLimit } from './lib/message-limits';
 import { answerForSender, describeDecision, judgeSender, type SenderDecision } from './lib/sender-check';
 
 interface AuthState {
@@ -93,6 +92,7 @@ export function shutdown(this: AuthPlugin): void {
 export const hook_capabilities = guardHook(
   'capabilities',
   async (plugin: AuthPlugin, connection: Connection): Promise<HookAnswer> => {
+    setSizeLimit(connection.capabilities, stateOf(plugin).config.maxMessageBytes);
     if (offersAuth(sessionFacts(plugin, connection))) {
       connection.capabilities.push(`AUTH ${AUTH_METHODS.join(' ')}`);
       // auth_base accepts only the mechanisms listed in this (its own) note.
@@ -126,16 +126,11 @@ export function hook_unrecognized_command(this: AuthPlugin, next: Next, connecti
 async function verifyLogin(plugin: AuthPlugin, connection: Connection, user: string, password: string): Promise<boolean> {
   if (user === INTERNAL_SUBMITTER) return verifyInternalLogin(plugin, connection, password);
   const parsed = parseAddress(user);
-  if (!parsed) {
-    // Not an address: no mailbox can match, no need to ask.
-    emitEvent({ type: 'login', service: 'smtp', user, remote: connection.remote.ip, success: false });
-    return false;
-  }
+  if (!parsed) return false; // not an address: no mailbox can match, no need to ask
   const login = formatAddress(parsed.local, parsed.domain);
   const valid = await stateOf(plugin).directory.get().checkSendLogin(login, password);
   if (valid) connection.notes[AUTH_NOTE] = { user: login };
   connection.loginfo(plugin, 'auth', { user: login, result: valid ? 'pass' : 'fail' });
-  emitEvent({ type: 'login', service: 'smtp', user: login, remote: connection.remote.ip, success: valid });
   return valid;
 }
 
@@ -149,7 +144,6 @@ function verifyInternalLogin(plugin: AuthPlugin, connection: Connection, passwor
   });
   if (valid) connection.notes[AUTH_NOTE] = { user: INTERNAL_SUBMITTER, internal: true };
   connection.loginfo(plugin, 'auth', { user: INTERNAL_SUBMITTER, result: valid ? 'pass' : 'fail' });
-  if (!valid) emitEvent({ type: 'login', service: 'smtp', user: INTERNAL_SUBMITTER, remote: connection.remote.ip, success: false });
   return valid;
 }
 
@@ -178,7 +172,11 @@ export function check_plain_passwd(
 /** MAIL: AUTH required on the submission ports; the sender checked for authenticated sessions. */
 export const hook_mail = guardHook(
   'mail',
-  async (plugin: AuthPlugin, connection: Connection, [from]: MailParams): Promise<HookAnswer> => {
+  async (plugin: AuthPlugin, connection: Connection, [from, params]: MailParams): Promise<HookAnswer> => {
+    if (declaredSizeTooBig(params['SIZE'], stateOf(plugin).config.maxMessageBytes)) {
+      connection.results.add(plugin, { fail: 'mail:size' });
+      return { code: HookCode.DENY, message: TOO_BIG };
+    }
     const user = authenticatedUser(connection);
     if (user === undefined) {
       if (!sessionFacts(plugin, connection).submissionPort) return CONTINUE;
@@ -220,6 +218,17 @@ export function hook_connect_init(this: AuthPlugin, next: Next, connection: Conn
   };
   next();
 }
+
+/** After DATA: a message above the live size limit gets 552 5.3.4 (RFC 1870 §6.3). */
+export const hook_data_post = guardHook(
+  'data_post',
+  async (plugin: AuthPlugin, connection: Connection): Promise<HookAnswer> => {
+    const bytes = connection.transaction?.data_bytes ?? 0;
+    if (bytes <= stateOf(plugin).config.maxMessageBytes) return CONTINUE;
+    connection.results.add(plugin, { fail: 'data:size' });
+    return { code: HookCode.DENY, message: TOO_BIG };
+  },
+);
 
 /** RCPT: the 501st recipient of one message gets 452 4.5.3 (RFC 5321 §4.5.3.1.10). */
 export const hook_rcpt = guardHook(

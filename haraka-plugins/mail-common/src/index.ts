@@ -7,4 +7,3 @@ export * from './directory';
 export * from './directory-holder';
 export * from './ldap-entries';
 export * from './internal-submitter';
-export * from './events';

@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import type { DataPaths } from '../config/paths';
-import { MailServices } from '../services';
+import { localActor, MailServices, recordAdminEvent } from '../services';
 import { SqliteStore } from '../store';
 import { CliError, UsageError } from './failure';
 import { flag, optionalString, type OptionValues } from './args';
@@ -51,9 +51,10 @@ export class CommandContext {
     else this.print(plain());
   }
 
-  /** A write that succeeded: one confirmation line, or `{ ok, message, ...result }`. */
-  done(message: string, result: Record<string, unknown> = {}): void {
+  /** A write that succeeded: one confirmation line, or `{ ok, message, ...result }`; recorded in the event log. */
+  async done(message: string, result: Record<string, unknown> = {}): Promise<void> {
     this.show({ ok: true, message, ...result }, () => [message]);
+    if (this.mailServices) await recordAdminEvent(this.mailServices.store, { source: 'mailctl', actor: localActor(), message });
   }
 
   /** `--password P` or `--password-stdin` (one trailing newline dropped), never both. */

@@ -6,7 +6,6 @@ import { commandsOf, type Command } from './commands';
 import { CommandContext, type CliIo } from './context';
 import { EXIT, reportFailure, UsageError } from './failure';
 import { synopsisLine, usageText } from './usage';
-import { adminEvent, cliActor, isChange, recordAdminEvent } from '../events/admin';
 
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   try {
@@ -45,24 +44,13 @@ async function runCommand(command: Command, rest: string[], io: CliIo): Promise<
   }
   const dataDir = optionalString(args.values, 'data-dir') ?? defaultDataDir(io.env);
   const ctx = new CommandContext(io, dataPaths(dataDir), flag(args.values, 'json'));
-  let code: number;
   try {
-    code = (await withSynopsis(command, () => command.run(ctx, args))) ?? EXIT.ok;
+    return (await withSynopsis(command, () => command.run(ctx, args))) ?? EXIT.ok;
   } finally {
     ctx.close();
   }
-  if (code === EXIT.ok && isChange(command.verb)) recordChange(ctx, command, args, io);
-  return code;
 }
 
-/** The event log's record of a change; failing to write it does not undo the change. */
-function recordChange(ctx: CommandContext, command: Command, args: ParsedArgs, io: CliIo): void {
-  try {
-    recordAdminEvent(ctx.paths, adminEvent(cliActor(), `${command.noun} ${command.verb ?? ''}`.trim(), args.positionals));
-  } catch (err) {
-    io.stderr.write(`warning: the change was made but not recorded in the event log: ${(err as Error).message}\n`);
-  }
-}
 
 function parseCommandArgs(command: Command, rest: string[]): ParsedArgs {
   const args = parseOptions(rest, command.options);

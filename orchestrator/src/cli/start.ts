@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /** `npm start`: run the whole stack in the foreground until Ctrl-C / SIGTERM. */
-import { defaultDataDir } from '../config/settings';
+import { apiBindAddress, defaultDataDir } from '../config/settings';
 import { startStack } from '../supervisor/stack';
 
 async function main(): Promise<void> {
@@ -21,6 +21,7 @@ async function main(): Promise<void> {
     `  ManageSieve          ${h}:${p.managesieve}`,
     `  LDAP bridge          ${h}:${p.ldap}`,
     `  spamd                127.0.0.1:${p.spamd}`,
+    `  REST API             http://${apiBindAddress(settings)}:${p.api}/api/v1 (token: mailctl token show)`,
     `logs: ${paths.logs}   manage: npx mailctl --help   stop: Ctrl-C`,
   ];
   console.log(banner.join('\n'));

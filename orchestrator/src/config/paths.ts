@@ -4,14 +4,14 @@ import path from 'node:path';
 export interface DataPaths {
   root: string;
   store: string;
-  /** The mail event log (orchestrator/src/events), apart from the directory store. */
-  events: string;
   secrets: string;
   ldapServiceSecret: string;
   /** HMAC secret of the Sender Rewriting Scheme (core/src/srs.ts). */
   srsSecret: string;
   /** Dovecot's Sieve login to Haraka's submission port (sieve/sendmail.ts). */
   internalSubmitSecret: string;
+  /** The first REST API token (superadmin), made at first start; `mailctl token show` prints it. */
+  apiToken: string;
   tls: string;
   tlsCert: string;
   tlsKey: string;
@@ -33,11 +33,11 @@ export function dataPaths(dataDir: string): DataPaths {
   return {
     root,
     store: path.join(root, 'store.sqlite'),
-    events: path.join(root, 'events.sqlite'),
     secrets,
     ldapServiceSecret: path.join(secrets, 'ldap-service.secret'),
     srsSecret: path.join(secrets, 'srs.secret'),
     internalSubmitSecret: path.join(secrets, 'sieve-submit.secret'),
+    apiToken: path.join(secrets, 'api-admin.token'),
     tls,
     tlsCert: path.join(tls, 'cert.pem'),
     tlsKey: path.join(tls, 'key.pem'),

@@ -39,12 +39,27 @@ export interface Settings {
   rdnsReject?: boolean;
   /** Address every listener binds to. */
   bindAddress: string;
+  /** Address the REST API binds to; unset = 127.0.0.1 (it does not follow bindAddress). */
+  apiBindAddress?: string;
+  /** Days the event log keeps an event; unset = 14. */
+  eventLogRetentionDays?: number;
   ports: Ports;
   ldap: { baseDn: string };
   /** Largest message accepted, in bytes. */
   maxMessageSize: number;
-  /** Days the mail event log keeps an event. */
-  eventRetentionDays: number;
+}
+
+/**
+ * The largest message size settable at run time (`/api/v1/mailserver/max_email_size`),
+ * and Haraka core's hard ceiling (connection.ini `[max] bytes`, which core reads only
+ * at start); the live limit is enforced below it by the mail-auth plugin. 512 MiB
+ * bounds what one SMTP transaction can spool to disk.
+ */
+export const MAX_MESSAGE_SIZE_LIMIT = 512 * 1024 * 1024;
+
+/** The REST API's address: loopback unless `apiBindAddress` is configured. */
+export function apiBindAddress(settings: Settings): string {
+  return settings.apiBindAddress ?? '127.0.0.1';
 }
 
 export const DEFAULT_PORTS: Ports = {
@@ -80,6 +95,8 @@ const fileSchema = {
       },
     },
     bindAddress: { type: 'string', minLength: 1 },
+    apiBindAddress: { type: 'string', minLength: 1 },
+    eventLogRetentionDays: { type: 'integer', minimum: 1, maximum: 3650 },
     ports: {
       type: 'object',
       additionalProperties: false,
@@ -91,7 +108,6 @@ const fileSchema = {
       properties: { baseDn: { type: 'string', pattern: '^([a-zA-Z]+=[^,=]+)(,[a-zA-Z]+=[^,=]+)*$' } },
     },
     maxMessageSize: { type: 'integer', minimum: 1024 },
-    eventRetentionDays: { type: 'integer', minimum: 1, maximum: 3650 },
   },
 } as const;
 
@@ -127,10 +143,11 @@ export function loadSettings(dataDir = defaultDataDir(), env: NodeJS.ProcessEnv 
     hostname: env['MAIL_HOSTNAME'] ?? file.hostname ?? defaultHostname(),
     dnsServers: dnsEnv !== undefined ? splitList(dnsEnv) : (file.dnsServers ?? []),
     bindAddress: file.bindAddress ?? '127.0.0.1',
+    apiBindAddress: file.apiBindAddress ?? '127.0.0.1',
+    eventLogRetentionDays: file.eventLogRetentionDays ?? 14,
     ports: { ...DEFAULT_PORTS, ...file.ports },
     ldap: { baseDn: file.ldap?.baseDn ?? 'dc=cloudron' },
     maxMessageSize: file.maxMessageSize ?? 25 * 1024 * 1024,
-    eventRetentionDays: file.eventRetentionDays ?? 14,
     ...(file.dnsTimeoutMs !== undefined ? { dnsTimeoutMs: file.dnsTimeoutMs } : {}),
     ...(file.rdnsReject !== undefined ? { rdnsReject: file.rdnsReject } : {}),
   };

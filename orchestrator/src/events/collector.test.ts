@@ -1,62 +1,74 @@
+/** The collector reads only what was appended, only whole lines, survives a reopen, rereads a replaced file; pruning by age. */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { EventCollector, parseHarakaEvent, type EventSource } from './collector';
-import { EventStore } from './store';
+import { SqliteStore } from '../store';
+import { startEventCollector, type EventCollector } from './collector';
+
+const T = '2026-12-06T03:59:23.340Z';
+const delivered = (who: string): string => `${T} [INFO] [A.1] [mail-routing] lmtp mailbox=${who} status=delivered reply="250 ok"\n`;
 
 let dir: string;
-let store: EventStore;
-let file: string;
-const line = (type: string, n: number): string => `${JSON.stringify({ ts: '2026-12-06T00:00:00.000Z', type, source: 'haraka', n })}\n`;
+let store: SqliteStore;
+let collector: EventCollector;
 
 beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'events-collector-'));
-  store = new EventStore(path.join(dir, 'events.sqlite'));
-  file = path.join(dir, 'haraka-events.jsonl');
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'events-'));
+  store = new SqliteStore(path.join(dir, 'store.sqlite'));
+  collector = startEventCollector(store, dir, 14);
 });
-afterEach(() => {
+afterEach(async () => {
+  await collector.stop();
   store.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-const source = (extra: Partial<EventSource> = {}): EventSource => ({ name: 'haraka', file, parse: parseHarakaEvent, ...extra });
-const ns = () => store.query({ perPage: 1000 }).events.map((e) => e.data['n']).reverse();
+const actors = async (): Promise<(string | null)[]> => (await store.queryEvents({ offset: 0, limit: 100 })).events.map((e) => e.actor).reverse();
 
-it('ingests complete lines once, across polls and a new collector (restart)', () => {
-  fs.writeFileSync(file, line('received', 1) + line('bogus-type', 2) + 'not json\n' + line('rejected', 3) + '{"ts":"2026');
-  new EventCollector(store, [source()], 14).poll();
-  expect(ns()).toEqual([1, 3]);
-  fs.appendFileSync(file, `-12-06T00:00:00.000Z","type":"login","n":4}\n`);
-  const again = new EventCollector(store, [source()], 14);
-  again.poll();
-  again.poll();
-  expect(ns()).toEqual([1, 3, 4]);
+it('reads appended whole lines once, keeps its place across a restart, rereads a replaced file', async () => {
+  const log = path.join(dir, 'haraka.log');
+  fs.writeFileSync(log, `${delivered('a@x.test')}${delivered('b@x.test').slice(0, 30)}`);
+  expect(await collector.collect()).toBe(1);
+  fs.appendFileSync(log, delivered('b@x.test').slice(30));
+  expect(await collector.collect()).toBe(1);
+  expect(await collector.collect()).toBe(0);
+  await collector.stop();
+  collector = startEventCollector(store, dir, 14);
+  fs.appendFileSync(log, delivered('c@x.test'));
+  expect(await collector.collect()).toBe(1);
+  fs.rmSync(log);
+  fs.writeFileSync(log, delivered('d@x.test'));
+  expect(await collector.collect()).toBe(1);
+  expect(await actors()).toEqual(['a@x.test', 'b@x.test', 'c@x.test', 'd@x.test']);
 });
 
-it('starts over on a replaced or truncated file', () => {
-  fs.writeFileSync(file, line('received', 1) + line('received', 2));
-  new EventCollector(store, [source()], 14).poll();
-  fs.writeFileSync(file, line('received', 3));
-  new EventCollector(store, [source()], 14).poll();
-  expect(ns()).toEqual([1, 2, 3]);
+it('reads Dovecot logins too', async () => {
+  fs.writeFileSync(path.join(dir, 'dovecot.log'), 'Dec 06 03:59:23 imap-login: Info: Login: user=<carol@acme.test>, method=PLAIN, rip=127.0.0.1, lip=127.0.0.1, TLS\n');
+  expect(await collector.collect()).toBe(1);
+  expect(await actors()).toEqual(['carol@acme.test']);
 });
 
-it('rotates a fully read file above the size limit, losing nothing', () => {
-  fs.writeFileSync(file, line('received', 1) + line('received', 2));
-  const collector = new EventCollector(store, [source({ rotateAboveBytes: 10 })], 14);
-  collector.poll();
-  expect(fs.existsSync(file)).toBe(false);
-  fs.appendFileSync(file, line('received', 3));
-  collector.poll();
-  expect(ns()).toEqual([1, 2, 3]);
+it('prunes events older than the retention, keeps the rest', async () => {
+  const old = new Date(Date.now() - 15 * 86_400_000).toISOString();
+  const recent = new Date(Date.now() - 13 * 86_400_000).toISOString();
+  const event = { type: 'admin' as const, source: 'api', actor: 'x', remote: null, message: 'm', details: {} };
+  await store.addEvents([{ ...event, time: old, actor: 'old' }, { ...event, time: recent, actor: 'recent' }]);
+  expect(await collector.prune()).toBe(1);
+  expect(await actors()).toEqual(['recent']);
 });
 
-it('prunes events older than the retention', () => {
-  fs.writeFileSync(file, line('received', 1));
-  const now = Date.parse('2026-12-21T00:00:00Z');
-  new EventCollector(store, [source()], 30, () => now).poll();
-  expect(ns()).toEqual([1]);
-  fs.appendFileSync(file, line('received', 2));
-  new EventCollector(store, [source()], 14, () => now).poll();
-  expect(ns()).toEqual([]);
+it('searches by type and text, newest first, with the total', async () => {
+  const event = { time: T, source: 'api', remote: null, details: { route: '/x_y' } };
+  await store.addEvents([
+    { ...event, type: 'admin', actor: 'ops', message: 'POST /api/v1/domains' },
+    { ...event, type: 'login', actor: 'alice@acme.test', message: 'imap login failed for alice@acme.test' },
+    { ...event, type: 'admin', actor: 'ops', message: 'DELETE /api/v1/users/bob' },
+  ]);
+  const admin = await store.queryEvents({ types: ['admin'], offset: 0, limit: 1 });
+  expect(admin.total).toBe(2);
+  expect(admin.events.map((e) => e.message)).toEqual(['DELETE /api/v1/users/bob']);
+  expect((await store.queryEvents({ search: 'ALICE', offset: 0, limit: 10 })).events.map((e) => e.type)).toEqual(['login']);
+  // LIKE wildcards in the search are literal.
+  expect((await store.queryEvents({ search: '%', offset: 0, limit: 10 })).total).toBe(0);
+  expect((await store.queryEvents({ search: 'x_y', offset: 0, limit: 10 })).total).toBe(3);
 });

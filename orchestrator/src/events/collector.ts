@@ -1,147 +1,99 @@
 /**
- * Feeds the event store: tails Haraka's event file (JSON lines from
- * haraka-plugin-mail-events and mail-auth) and Dovecot's log (logins), from a cursor
- * saved with the events (store.ts), and applies retention. Runs inside the stack's
- * process (`npm start`); `mailctl events` only reads the store.
+ * Feeds the event log from the logs the supervisor writes (data/logs/haraka.log,
+ * dovecot.log): every second it reads what was appended since the last time, from an
+ * offset kept in the store (server_settings `eventLog.offsets`), so a restart neither
+ * loses nor repeats lines (a crash between the two writes may repeat one batch).
+ * A file that shrank or was replaced is read again from its start. Every hour, events
+ * older than the retention are pruned.
  */
 import fs from 'node:fs';
-import type { DataPaths } from '../config/paths';
-import { parseDovecotLogin } from './dovecot-log';
-import { isEventType, type EventInput, type EventStore } from './store';
+import path from 'node:path';
+import type { NewEvent, Store } from '../store';
+import { parseDovecotLine } from './parse-dovecot';
+import { HarakaLogParser } from './parse-haraka';
 
-export interface EventSource {
-  name: string;
+const OFFSETS_KEY = 'eventLog.offsets';
+const POLL_MS = 1000;
+const PRUNE_MS = 3_600_000;
+/** Read at most this much of one file per tick, so a huge backlog does not stall the process. */
+const MAX_CHUNK = 4 * 1024 * 1024;
+
+type Offsets = Record<string, { ino: number; offset: number }>;
+
+interface Source {
   file: string;
-  parse(line: string): EventInput | undefined;
-  /** Renamed away and drained once fully read and larger than this (we own the file). */
-  rotateAboveBytes?: number;
+  parse(line: string): NewEvent | undefined;
 }
 
-const CHUNK_BYTES = 1 << 20;
-const DAY_MS = 24 * 60 * 60 * 1000;
-const PRUNE_EVERY_MS = 60 * 60 * 1000;
-
-/** A line of Haraka's event file; anything malformed is skipped, never fatal. */
-export function parseHarakaEvent(line: string): EventInput | undefined {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(line);
-  } catch {
-    return undefined;
-  }
-  if (typeof parsed !== 'object' || parsed === null) return undefined;
-  const { ts, type, source: _source, ...data } = parsed as Record<string, unknown>;
-  if (typeof ts !== 'string' || Number.isNaN(Date.parse(ts)) || typeof type !== 'string' || !isEventType(type)) return undefined;
-  return { ts: new Date(ts).toISOString(), type, source: 'haraka', data };
+export interface EventCollector {
+  /** Reads what is new now (tests, and the timer). */
+  collect(): Promise<number>;
+  prune(): Promise<number>;
+  /** Stops the timers and waits for a read in progress. */
+  stop(): Promise<void>;
 }
 
-export function harakaEventsFile(paths: DataPaths): string {
-  return `${paths.logs}/haraka-events.jsonl`;
-}
-
-export function defaultSources(paths: DataPaths): EventSource[] {
-  return [
-    { name: 'haraka', file: harakaEventsFile(paths), parse: parseHarakaEvent, rotateAboveBytes: 8 << 20 },
-    { name: 'dovecot', file: `${paths.logs}/dovecot.log`, parse: parseDovecotLogin },
+export function startEventCollector(store: Store, logsDir: string, retentionDays: number): EventCollector {
+  const haraka = new HarakaLogParser();
+  const sources: Source[] = [
+    { file: path.join(logsDir, 'haraka.log'), parse: (line) => haraka.parse(line) },
+    { file: path.join(logsDir, 'dovecot.log'), parse: (line) => parseDovecotLine(line) },
   ];
+  let running: Promise<number> | undefined;
+  const collector: EventCollector = {
+    collect: () => (running ??= collectOnce(store, sources).finally(() => (running = undefined))),
+    prune: () => store.pruneEvents(new Date(Date.now() - retentionDays * 86_400_000).toISOString()),
+    async stop() {
+      clearInterval(poll);
+      clearInterval(pruner);
+      await running?.catch(() => 0);
+    },
+  };
+  const report = (err: unknown): void => console.error(`event log: ${(err as Error).message}`);
+  const poll = setInterval(() => void collector.collect().catch(report), POLL_MS);
+  const pruner = setInterval(() => void collector.prune().catch(report), PRUNE_MS);
+  poll.unref();
+  pruner.unref();
+  void collector.prune().catch(report);
+  return collector;
 }
 
-export class EventCollector {
-  private timer: NodeJS.Timeout | undefined;
-  private lastPrune = 0;
-
-  constructor(
-    private readonly store: EventStore,
-    private readonly sources: readonly EventSource[],
-    private readonly retentionDays: number,
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  start(intervalMs = 1000): void {
-    this.poll();
-    this.timer = setInterval(() => this.poll(), intervalMs);
-    this.timer.unref();
-  }
-
-  /** One last read, so what happened before the stop is kept. */
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    this.poll();
-  }
-
-  /** Reads every source to its end and prunes when due; errors are reported, never thrown. */
-  poll(): void {
-    for (const source of this.sources) {
-      try {
-        this.drain(source);
-      } catch (err) {
-        console.error(`event log: reading ${source.file} failed: ${(err as Error).message}`);
-      }
-    }
-    if (this.now() - this.lastPrune >= PRUNE_EVERY_MS) {
-      this.store.prune(new Date(this.now() - this.retentionDays * DAY_MS));
-      this.lastPrune = this.now();
+async function collectOnce(store: Store, sources: Source[]): Promise<number> {
+  const offsets = JSON.parse((await store.getServerSetting(OFFSETS_KEY)) ?? '{}') as Offsets;
+  const events: NewEvent[] = [];
+  for (const source of sources) {
+    const next = readNewLines(source.file, offsets[source.file]);
+    if (!next) continue;
+    offsets[source.file] = next.position;
+    for (const line of next.lines) {
+      const event = source.parse(line);
+      if (event) events.push(event);
     }
   }
+  if (events.length > 0) await store.addEvents(events);
+  await store.setServerSetting(OFFSETS_KEY, JSON.stringify(offsets));
+  return events.length;
+}
 
-  private drain(source: EventSource): void {
-    let stat: fs.Stats;
-    try {
-      stat = fs.statSync(source.file);
-    } catch {
-      return; // nothing written yet
-    }
-    let offset = this.readFrom(source, stat);
-    while (offset < stat.size) {
-      const next = this.ingestChunk(source, stat.ino, offset);
-      if (next === offset) break; // an unfinished last line: next time
-      offset = next;
-    }
-    if (offset === stat.size && source.rotateAboveBytes !== undefined && stat.size > source.rotateAboveBytes) this.rotate(source, stat.ino);
+function readNewLines(file: string, last: Offsets[string] | undefined): { lines: string[]; position: Offsets[string] } | undefined {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch {
+    return undefined; // not written yet
   }
-
-  /** Where to go on: the saved cursor, or the start of a new or truncated file. */
-  private readFrom(source: EventSource, stat: fs.Stats): number {
-    const cursor = this.store.cursor(source.name);
-    return cursor && cursor.inode === stat.ino && cursor.offset <= stat.size ? cursor.offset : 0;
-  }
-
-  private ingestChunk(source: EventSource, inode: number, offset: number): number {
-    const buffer = Buffer.alloc(CHUNK_BYTES);
-    const fd = fs.openSync(source.file, 'r');
-    let read: number;
-    try {
-      read = fs.readSync(fd, buffer, 0, CHUNK_BYTES, offset);
-    } finally {
-      fs.closeSync(fd);
-    }
-    const end = buffer.subarray(0, read).lastIndexOf(0x0a);
-    if (end < 0) return offset;
-    const events = buffer
-      .subarray(0, end)
-      .toString('utf8')
-      .split('\n')
-      .map((line) => source.parse(line.replace(/\r$/, '')))
-      .filter((e): e is EventInput => e !== undefined);
-    const next = offset + end + 1;
-    this.store.add(events, { source: source.name, inode, offset: next });
-    return next;
-  }
-
-  /** Renames the file away (writers open it by name per line), drains the rest, deletes it. */
-  private rotate(source: EventSource, inode: number): void {
-    const old = `${source.file}.rotating`;
-    fs.renameSync(source.file, old);
-    const renamed = { ...source, file: old };
-    const stat = fs.statSync(old);
-    let offset = this.readFrom(renamed, stat);
-    while (offset < stat.size) {
-      const next = this.ingestChunk(renamed, inode, offset);
-      if (next === offset) break;
-      offset = next;
-    }
-    fs.rmSync(old, { force: true });
-    this.store.add([], { source: source.name, inode: 0, offset: 0 });
+  try {
+    const { ino, size } = fs.fstatSync(fd);
+    const start = last && last.ino === ino && last.offset <= size ? last.offset : 0;
+    const length = Math.min(size - start, MAX_CHUNK);
+    if (length <= 0) return { lines: [], position: { ino, offset: start } };
+    const buffer = Buffer.alloc(length);
+    fs.readSync(fd, buffer, 0, length, start);
+    // Only complete lines: a line still being written is read next time.
+    const end = buffer.lastIndexOf(0x0a) + 1;
+    const lines = buffer.subarray(0, end).toString('utf8').split('\n').filter((l) => l.length > 0);
+    return { lines, position: { ino, offset: start + end } };
+  } finally {
+    fs.closeSync(fd);
   }
 }

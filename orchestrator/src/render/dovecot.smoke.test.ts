@@ -54,7 +54,7 @@ asRoot('Dovecot running the rendered config', () => {
     settings = {
       dataDir, hostname: 'mail.example.test', dnsServers: [], bindAddress: '127.0.0.1',
       ports: { ...DEFAULT_PORTS, imap: imap!, imaps: imaps!, pop3s: pop3s!, managesieve: managesieve! },
-      ldap: { baseDn: BASE }, maxMessageSize: 1 << 20, eventRetentionDays: 14,
+      ldap: { baseDn: BASE }, maxMessageSize: 1 << 20,
     };
     installDovecotConfig({ settings, paths, mailUser, ldapServicePassword: SERVICE_PASSWORD, ldapPort });
     dovecot = spawn('dovecot', ['-F', '-c', dovecotConfigFile(paths)], { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -28,7 +28,6 @@ function fixedInput(root = '/srv/mail'): DovecotInput {
     ports: { ...DEFAULT_PORTS },
     ldap: { baseDn: 'dc=cloudron' },
     maxMessageSize: 25 * 1024 * 1024,
-    eventRetentionDays: 14,
   };
   return {
     settings,

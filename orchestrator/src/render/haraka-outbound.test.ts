@@ -9,7 +9,7 @@ function input(outboundLocalMxOk?: boolean): HarakaInput {
   const base: HarakaInput = {
     settings: {
       dataDir: '/srv/mail', hostname: 'mail.example.test', dnsServers: [], bindAddress: '127.0.0.1',
-      ports: { ...DEFAULT_PORTS }, ldap: { baseDn: 'dc=cloudron' }, maxMessageSize: 1 << 20, eventRetentionDays: 14,
+      ports: { ...DEFAULT_PORTS }, ldap: { baseDn: 'dc=cloudron' }, maxMessageSize: 1 << 20,
     },
     paths,
     ldapServicePassword: 'svc-secret',

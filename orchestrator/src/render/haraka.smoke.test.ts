@@ -69,7 +69,7 @@ const MESSAGE = 'From: <sender@example.org>\r\nSubject: smoke\r\n\r\nhello\r\n.l
     settings = {
       dataDir, hostname: 'mail.example.test', dnsServers: [], bindAddress: '127.0.0.1',
       ports: { ...DEFAULT_PORTS, smtp: smtp!, submission: submission!, submissions: submissions!, ldap: bridge.port },
-      ldap: { baseDn: 'dc=cloudron' }, maxMessageSize: 1 << 20, eventRetentionDays: 14,
+      ldap: { baseDn: 'dc=cloudron' }, maxMessageSize: 1 << 20,
     };
     installHarakaConfig({ settings, paths, ldapServicePassword: SERVICE_PASSWORD, lmtpSocket: dovecot.socketPath });
     haraka = spawn(process.execPath, [HARAKA, '-c', paths.harakaDir], { cwd: paths.harakaDir, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -21,7 +21,6 @@ function fixedInput(root = '/srv/mail'): HarakaInput {
     ports: { ...DEFAULT_PORTS },
     ldap: { baseDn: 'dc=cloudron' },
     maxMessageSize: 25 * 1024 * 1024,
-    eventRetentionDays: 14,
   };
   const paths = dataPaths(root);
   return {
@@ -73,7 +72,7 @@ describe('renderHarakaFiles', () => {
     const plugins = fileOf(fixedInput(), 'plugins')
       .split('\n')
       .filter((l) => l && !l.startsWith('#'));
-    expect(plugins).toEqual(['tls', 'dns-list', 'spf', 'mail-authchecks', 'mail-auth', 'mail-signature', 'mail-outbound', 'dkim', 'mail-spam', 'mail-routing', 'mail-relay', 'mail-events']);
+    expect(plugins).toEqual(['tls', 'dns-list', 'spf', 'mail-authchecks', 'mail-auth', 'mail-signature', 'mail-outbound', 'dkim', 'mail-spam', 'mail-routing', 'mail-relay']);
   });
 
   it('loads xclient only for the tests that ask for it', () => {

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import type { DataPaths } from '../config/paths';
-import { ConfigError, PROJECT_ROOT, type Settings } from '../config/settings';
+import { ConfigError, MAX_MESSAGE_SIZE_LIMIT, PROJECT_ROOT, type Settings } from '../config/settings';
 import { DEFAULT_DNSBL_ZONES } from '../services/dnsbl';
 import { renderDnsListFile } from './dnsbl';
 import { installValidated, renderTemplate, templateDir, type RenderedFile } from './files';
@@ -105,6 +105,11 @@ function listenAddress(bindAddress: string, port: number): string {
   return net.isIPv6(bindAddress) ? `[${bindAddress}]:${port}` : `${bindAddress}:${port}`;
 }
 
+/** connection.ini's limit: Haraka core reads it once, so it is the ceiling; mail-auth enforces the live value. */
+function messageSizeCeiling(settings: Settings): number {
+  return Math.max(MAX_MESSAGE_SIZE_LIMIT, settings.maxMessageSize);
+}
+
 function templateContext(input: HarakaInput): object {
   checkInput(input);
   const { settings, paths } = input;
@@ -114,6 +119,7 @@ function templateContext(input: HarakaInput): object {
     listen: [smtp, submission, submissions].map((port) => listenAddress(settings.bindAddress, port)).join(','),
     ports: { smtp, submission, submissions },
     maxMessageSize: settings.maxMessageSize,
+    maxMessageSizeCeiling: messageSizeCeiling(settings),
     spoolDir: harakaSpoolDir(paths),
     queueDir: harakaQueueDir(paths),
     tlsKey: paths.tlsKey,
@@ -189,11 +195,12 @@ function expectedValues(input: HarakaInput): Expected {
   const ldap = { bind_password: ldapServicePassword, base_dn: settings.ldap.baseDn };
   return {
     'smtp.ini': { main: { listen: context.listen, smtps_port: settings.ports.submissions, nodes: 0 } },
-    'connection.ini': { max: { bytes: settings.maxMessageSize } },
+    'connection.ini': { max: { bytes: messageSizeCeiling(settings) } },
     'tls.ini': { main: { key: input.paths.tlsKey, cert: input.paths.tlsCert, minVersion: 'TLSv1.2' } },
     'mail-routing.ini': { main: { lmtp_socket: input.lmtpSocket }, ldap, ...(input.srsSecret ? { srs: { secret: input.srsSecret } } : {}) },
     'mail-auth.ini': {
       main: { submission_ports: `${settings.ports.submission},${settings.ports.submissions}` },
+      limits: { max_bytes: settings.maxMessageSize },
       ldap,
       ...(input.internalSubmitPassword ? { internal: { password: input.internalSubmitPassword } } : {}),
     },

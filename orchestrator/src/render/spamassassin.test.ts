@@ -38,7 +38,6 @@ function fixedInput(root = '/srv/mail', change: Partial<Settings> = {}): SpamAss
     ports: { ...DEFAULT_PORTS },
     ldap: { baseDn: 'dc=cloudron' },
     maxMessageSize: 25 * 1024 * 1024,
-    eventRetentionDays: 14,
     ...change,
   };
   return { settings, paths: dataPaths(root), spam: SPAM, dnsOff: false, preDir };

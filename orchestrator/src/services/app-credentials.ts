@@ -54,11 +54,11 @@ export function appEndpoints(server: ServerEndpoints): Pick<AppCredentials, 'smt
 /** Adds an app-owned mailbox; without `password` a strong one is generated. */
 export async function addAppMailbox(
   services: MailServices,
-  input: { address: string; owner: string; password?: string },
+  input: { address: string; owner: string; password?: string; active?: boolean; pop3?: boolean },
   server: ServerEndpoints,
 ): Promise<{ mailbox: MailboxView; credentials: AppCredentials }> {
   const generated = input.password === undefined;
   const password = input.password ?? generateAppPassword();
-  const mailbox = await services.addMailbox({ address: input.address, owner: input.owner, ownerType: 'app', password });
+  const mailbox = await services.addMailbox({ ...input, ownerType: 'app', password });
   return { mailbox, credentials: { username: mailbox.address, password, generated, ...appEndpoints(server) } };
 }

@@ -32,6 +32,10 @@ export interface NewMailbox {
   ownerType?: OwnerType;
   /** App-owned mailboxes authenticate with their own password. */
   password?: string;
+  /** Default true. */
+  active?: boolean;
+  /** Default false. */
+  pop3?: boolean;
 }
 
 export class MailServices {
@@ -40,7 +44,7 @@ export class MailServices {
 
   constructor(
     readonly store: Store,
-    private readonly paths: DataPaths,
+    readonly paths: DataPaths,
   ) {
     this.lists = new ListServices(store);
   }
@@ -96,10 +100,12 @@ export class MailServices {
     await this.guard(this.store.removeUser(username));
   }
 
-  async listUsers(): Promise<{ username: string; createdAt: string; groups: string[] }[]> {
+  async listUsers(): Promise<{ username: string; email: string | null; displayName: string | null; createdAt: string; groups: string[] }[]> {
     const groups = await this.store.listGroups();
     return (await this.store.listUsers()).map((u) => ({
       username: u.username,
+      email: u.email,
+      displayName: u.displayName,
       createdAt: u.createdAt,
       groups: groups.filter((g) => g.members.includes(u.username)).map((g) => g.name),
     }));
@@ -147,7 +153,7 @@ export class MailServices {
     } else if (input.password !== undefined) {
       throw invalid(`a ${ownerType}-owned mailbox uses its owner's password; --password is only for apps`);
     }
-    const row = { address, name, domain, ownerType, owner: input.owner, active: true, pop3: false, passwordHash };
+    const row = { address, name, domain, ownerType, owner: input.owner, active: input.active ?? true, pop3: input.pop3 ?? false, passwordHash };
     await this.guard(this.store.addMailbox(row));
     return this.getMailbox(address);
   }

@@ -72,4 +72,34 @@ export const MIGRATIONS: readonly string[] = [
     updated_at TEXT NOT NULL
   );
   `,
+  // Issue 5: REST API bearer tokens, stored as SHA-256 hashes of 256-bit random secrets
+  // (a fast hash is enough for secrets with that much entropy; nothing to brute-force);
+  // and the user profile fields the API takes (Cloudron's email and displayName).
+  `
+  ALTER TABLE users ADD COLUMN email TEXT;
+  ALTER TABLE users ADD COLUMN display_name TEXT;
+  CREATE TABLE api_tokens (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    role TEXT NOT NULL CHECK (role IN ('admin', 'superadmin')),
+    token_hash TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL
+  );
+  `,
+  // Issue 5: the event log (deliveries, rejections, logins, administrative changes).
+  // Pruned by age (eventLog.retentionDays); the indexes serve "newest first" and "by type".
+  `
+  CREATE TABLE events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    time TEXT NOT NULL,
+    type TEXT NOT NULL,
+    source TEXT NOT NULL,
+    actor TEXT,
+    remote TEXT,
+    message TEXT NOT NULL,
+    details TEXT NOT NULL DEFAULT '{}'
+  );
+  CREATE INDEX events_time ON events(time);
+  CREATE INDEX events_type_time ON events(type, time);
+  `,
 ];

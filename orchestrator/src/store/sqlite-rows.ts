@@ -1,6 +1,6 @@
 /** Row shapes and mapping for the SQLite backend. */
 import type { OwnerType } from '@mail/core';
-import type { DomainRow, MailboxRow } from './types';
+import type { DomainRow, MailboxRow, UserRow } from './types';
 
 export interface MailboxDbRow {
   address: string;
@@ -54,3 +54,19 @@ export function toDomain(r: DomainDbRow): DomainRow {
     createdAt: r.created_at,
   };
 }
+
+export interface UserDbRow {
+  username: string;
+  password_hash: string;
+  email: string | null;
+  display_name: string | null;
+  created_at: string;
+}
+
+export const toUser = (r: UserDbRow): UserRow => ({
+  username: r.username,
+  passwordHash: r.password_hash,
+  email: r.email,
+  displayName: r.display_name,
+  createdAt: r.created_at,
+});

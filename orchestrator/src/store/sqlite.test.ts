@@ -81,3 +81,28 @@ it('stores, replaces and removes a server-wide setting', async () => {
   await store.setServerSetting('dnsbl', null);
   expect(await store.getServerSetting('dnsbl')).toBeUndefined();
 });
+
+describe('importMailboxes', () => {
+  it('writes every mailbox with its aliases, or nothing when one row conflicts', async () => {
+    const rows = [
+      { mailbox: box('imp1@acme.test'), aliases: ['i1@other.test'] },
+      { mailbox: box('imp2@acme.test'), aliases: ['i1@other.test'] },
+    ];
+    await expect(store.importMailboxes(rows)).rejects.toThrow(StoreConflict);
+    expect(await store.getMailbox('imp1@acme.test')).toBeUndefined();
+    expect(await store.getAlias('i1@other.test')).toBeUndefined();
+    await store.importMailboxes(rows.slice(0, 1));
+    expect(await store.getAlias('i1@other.test')).toEqual({ address: 'i1@other.test', mailbox: 'imp1@acme.test' });
+  });
+});
+
+describe('API tokens', () => {
+  it('stores, finds by hash, refuses a duplicate name, removes by id or name', async () => {
+    await store.addApiToken({ id: 'aaaa', name: 'one', role: 'admin', tokenHash: 'h1' });
+    expect(await store.getApiTokenByHash('h1')).toMatchObject({ id: 'aaaa', name: 'one', role: 'admin' });
+    await expect(store.addApiToken({ id: 'bbbb', name: 'one', role: 'admin', tokenHash: 'h2' })).rejects.toThrow(StoreConflict);
+    expect(await store.removeApiToken('one')).toBe(true);
+    expect(await store.removeApiToken('aaaa')).toBe(false);
+    expect(await store.listApiTokens()).toEqual([]);
+  });
+});

@@ -5,10 +5,17 @@ import Database from 'better-sqlite3';
 import type { OwnerType } from '@mail/core';
 import { MIGRATIONS } from './migrations';
 import { ListTable } from './sqlite-lists';
-import { describeConstraint, toDomain, toMailbox, type DomainDbRow, type MailboxDbRow } from './sqlite-rows';
+import { TokenTable } from './sqlite-tokens';
+import { EventTable } from './sqlite-events';
+import { describeConstraint, toDomain, toMailbox, toUser, type DomainDbRow, type MailboxDbRow, type UserDbRow } from './sqlite-rows';
 import {
   StoreConflict,
   type AliasRow,
+  type ApiTokenRow,
+  type EventQuery,
+  type EventRow,
+  type NewEvent,
+  type MailboxImportRow,
   type DomainRow,
   type ListPatch,
   type ListRow,
@@ -16,6 +23,7 @@ import {
   type MailboxPatch,
   type MailboxRow,
   type Store,
+  type UserProfile,
   type UserRow,
 } from './types';
 
@@ -24,6 +32,8 @@ const now = (): string => new Date().toISOString();
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly lists: ListTable;
+  private readonly tokens: TokenTable;
+  private readonly events: EventTable;
 
   constructor(file: string, options: { readonly?: boolean } = {}) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -38,6 +48,8 @@ export class SqliteStore implements Store {
     }
     this.db.pragma('foreign_keys = ON');
     this.lists = new ListTable(this.db);
+    this.tokens = new TokenTable(this.db);
+    this.events = new EventTable(this.db);
   }
 
   private migrate(): void {
@@ -80,6 +92,51 @@ export class SqliteStore implements Store {
   async getDomain(name: string): Promise<DomainRow | undefined> {
     const row = this.db.prepare<[string], DomainDbRow>('SELECT * FROM domains WHERE name = ?').get(name);
     return row && toDomain(row);
+  }
+
+  async listApiTokens(): Promise<ApiTokenRow[]> {
+    return this.tokens.list();
+  }
+
+  async getApiTokenByHash(tokenHash: string): Promise<ApiTokenRow | undefined> {
+    return this.tokens.byHash(tokenHash);
+  }
+
+  addApiToken(row: Omit<ApiTokenRow, 'createdAt'>): Promise<void> {
+    return this.write(() => this.tokens.add(row, now()));
+  }
+
+  async removeApiToken(idOrName: string): Promise<boolean> {
+    let removed = 0;
+    await this.write(() => {
+      removed = this.tokens.remove(idOrName);
+    });
+    return removed > 0;
+  }
+
+  addEvents(events: NewEvent[]): Promise<void> {
+    return this.write(() => this.events.add(events));
+  }
+
+  async queryEvents(query: EventQuery): Promise<{ events: EventRow[]; total: number }> {
+    return this.events.query(query);
+  }
+
+  async pruneEvents(before: string): Promise<number> {
+    let removed = 0;
+    await this.write(() => {
+      removed = this.events.prune(before);
+    });
+    return removed;
+  }
+
+  importMailboxes(rows: MailboxImportRow[]): Promise<void> {
+    return this.write(() => {
+      for (const { mailbox, aliases } of rows) {
+        this.insertMailbox(mailbox);
+        this.insertAliases(mailbox.address, aliases);
+      }
+    });
   }
 
   async getServerSetting(key: string): Promise<string | undefined> {
@@ -131,17 +188,19 @@ export class SqliteStore implements Store {
   }
 
   async listUsers(): Promise<UserRow[]> {
-    return this.db
-      .prepare<[], { username: string; password_hash: string; created_at: string }>('SELECT * FROM users ORDER BY username')
-      .all()
-      .map((r) => ({ username: r.username, passwordHash: r.password_hash, createdAt: r.created_at }));
+    return this.db.prepare<[], UserDbRow>('SELECT * FROM users ORDER BY username').all().map(toUser);
   }
 
   async getUser(username: string): Promise<UserRow | undefined> {
-    const r = this.db
-      .prepare<[string], { username: string; password_hash: string; created_at: string }>('SELECT * FROM users WHERE username = ?')
-      .get(username);
-    return r && { username: r.username, passwordHash: r.password_hash, createdAt: r.created_at };
+    const r = this.db.prepare<[string], UserDbRow>('SELECT * FROM users WHERE username = ?').get(username);
+    return r && toUser(r);
+  }
+
+  setUserProfile(username: string, profile: UserProfile): Promise<void> {
+    return this.write(() => {
+      const info = this.db.prepare('UPDATE users SET email = ?, display_name = ? WHERE username = ?').run(profile.email, profile.displayName, username);
+      this.expectChange(info.changes, `user ${username}`);
+    });
   }
 
   addUser(username: string, passwordHash: string): Promise<void> {
@@ -248,15 +307,17 @@ export class SqliteStore implements Store {
   }
 
   addMailbox(row: Omit<MailboxRow, 'createdAt'>): Promise<void> {
-    return this.write(() => {
-      this.refuseTakenAddress(row.address);
-      this.db
-        .prepare(
-          `INSERT INTO mailboxes (address, name, domain, owner_type, owner, active, pop3, password_hash, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(row.address, row.name, row.domain, row.ownerType, row.owner, row.active ? 1 : 0, row.pop3 ? 1 : 0, row.passwordHash, now());
-    });
+    return this.write(() => this.insertMailbox(row));
+  }
+
+  private insertMailbox(row: Omit<MailboxRow, 'createdAt'>): void {
+    this.refuseTakenAddress(row.address);
+    this.db
+      .prepare(
+        `INSERT INTO mailboxes (address, name, domain, owner_type, owner, active, pop3, password_hash, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(row.address, row.name, row.domain, row.ownerType, row.owner, row.active ? 1 : 0, row.pop3 ? 1 : 0, row.passwordHash, now());
   }
 
   /** Mailboxes and aliases share one address space. */
@@ -311,12 +372,16 @@ export class SqliteStore implements Store {
         throw new StoreConflict(`mailbox ${mailbox} does not exist`);
       }
       this.db.prepare('DELETE FROM aliases WHERE mailbox = ?').run(mailbox);
-      const insert = this.db.prepare('INSERT INTO aliases (address, domain, mailbox) VALUES (?, ?, ?)');
-      for (const address of new Set(addresses)) {
-        this.refuseTakenAddress(address, mailbox);
-        insert.run(address, address.slice(address.lastIndexOf('@') + 1), mailbox);
-      }
+      this.insertAliases(mailbox, addresses);
     });
+  }
+
+  private insertAliases(mailbox: string, addresses: string[]): void {
+    const insert = this.db.prepare('INSERT INTO aliases (address, domain, mailbox) VALUES (?, ?, ?)');
+    for (const address of new Set(addresses)) {
+      this.refuseTakenAddress(address, mailbox);
+      insert.run(address, address.slice(address.lastIndexOf('@') + 1), mailbox);
+    }
   }
 
   listLists(domain?: string): Promise<ListRow[]> {

@@ -32,8 +32,13 @@ export type ListPatch = Partial<Pick<ListRow, 'members' | 'membersOnly' | 'activ
 export interface UserRow {
   username: string;
   passwordHash: string;
+  /** Contact address (not a mailbox of ours necessarily); null = none. */
+  email: string | null;
+  displayName: string | null;
   createdAt: string;
 }
+
+export type UserProfile = Pick<UserRow, 'email' | 'displayName'>;
 
 export interface GroupRow {
   name: string;
@@ -60,6 +65,55 @@ export interface AliasRow {
 
 export type MailboxPatch = Partial<Pick<MailboxRow, 'active' | 'pop3' | 'passwordHash'>>;
 
+export type ApiRole = 'admin' | 'superadmin';
+
+export interface ApiTokenRow {
+  /** Public identifier (shown by `mailctl token list`); not a secret. */
+  id: string;
+  name: string;
+  role: ApiRole;
+  /** SHA-256 of the secret, hex; the secret itself is never stored. */
+  tokenHash: string;
+  createdAt: string;
+}
+
+/** One mailbox of an import batch, with its aliases (full addresses). */
+export interface MailboxImportRow {
+  mailbox: Omit<MailboxRow, 'createdAt'>;
+  aliases: string[];
+}
+
+export const EVENT_TYPES = ['delivery', 'outbound', 'rejection', 'login', 'admin'] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** One entry of the event log. */
+export interface EventRow {
+  id: number;
+  /** ISO 8601, UTC. */
+  time: string;
+  type: EventType;
+  /** Who reported it: haraka, dovecot, api, mailctl. */
+  source: string;
+  /** The user, mailbox or API token concerned, when known. */
+  actor: string | null;
+  /** The client's IP address, when known. */
+  remote: string | null;
+  message: string;
+  details: Record<string, unknown>;
+}
+
+export type NewEvent = Omit<EventRow, 'id'>;
+
+export interface EventQuery {
+  types?: EventType[];
+  /** Substring of the message, actor, remote address or details (case-insensitive). */
+  search?: string;
+  /** Only events with a larger id (`mailctl events --follow`). */
+  afterId?: number;
+  offset: number;
+  limit: number;
+}
+
 /** A constraint the store refused (duplicate, missing parent, still referenced). */
 export class StoreConflict extends Error {}
 
@@ -78,6 +132,7 @@ export interface Store {
   getUser(username: string): Promise<UserRow | undefined>;
   addUser(username: string, passwordHash: string): Promise<void>;
   setUserPassword(username: string, passwordHash: string): Promise<void>;
+  setUserProfile(username: string, profile: UserProfile): Promise<void>;
   removeUser(username: string): Promise<void>;
 
   listGroups(): Promise<GroupRow[]>;
@@ -107,6 +162,21 @@ export interface Store {
 
   getCatchAll(domain: string): Promise<string[]>;
   setCatchAll(domain: string, mailboxes: string[]): Promise<void>;
+
+  listApiTokens(): Promise<ApiTokenRow[]>;
+  getApiTokenByHash(tokenHash: string): Promise<ApiTokenRow | undefined>;
+  addApiToken(row: Omit<ApiTokenRow, 'createdAt'>): Promise<void>;
+  /** By id or name; false when there was none. */
+  removeApiToken(idOrName: string): Promise<boolean>;
+
+  /** Adds every mailbox with its aliases in one transaction: all or nothing. */
+  importMailboxes(rows: MailboxImportRow[]): Promise<void>;
+
+  addEvents(events: NewEvent[]): Promise<void>;
+  /** Newest first; `total` counts every match. */
+  queryEvents(query: EventQuery): Promise<{ events: EventRow[]; total: number }>;
+  /** Removes events older than `before` (ISO time); the number removed. */
+  pruneEvents(before: string): Promise<number>;
 
   /** A server-wide setting's JSON text; undefined when never set (the owner's default applies). */
   getServerSetting(key: string): Promise<string | undefined>;

@@ -9,7 +9,6 @@ const settings = (dnsServers: string[]): Settings => ({
   ports: { ...DEFAULT_PORTS },
   ldap: { baseDn: 'dc=cloudron' },
   maxMessageSize: 1024 * 1024,
-  eventRetentionDays: 14,
 });
 
 describe('harakaEnv', () => {

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { resolveMailUser } from '../config/mail-user';
 import { dataPaths, type DataPaths } from '../config/paths';
-import { loadSettings, PROJECT_ROOT, type Settings } from '../config/settings';
+import { apiBindAddress, loadSettings, PROJECT_ROOT, type Settings } from '../config/settings';
 import { dovecotConfigFile, dovecotLmtpSocket, installDovecotConfig } from '../render/dovecot';
 import { harakaConfigDir, installHarakaConfig } from '../render/haraka';
 import { prepareDkim } from '../dkim/prepare';
@@ -15,13 +15,12 @@ import { harakaEnv } from './haraka-env';
 import { writeFileAtomic } from '../render/files';
 import type { RunState } from '../cli/state';
 import { initDataDir } from './init';
-import { defaultSources, EventCollector, harakaEventsFile } from '../events/collector';
-import { EventStore } from '../events/store';
 import { checkMailUserCanRun, sieveSendmailCommand, writeSieveSendmailConfig } from '../sieve/sendmail-config';
 import { probeDns, probeTcp } from './probes';
 import { installUnboundConfig } from '../render/unbound';
 import { spamdSpec } from '../spam/spamd';
 import { createTrainer, installSpamConfig } from '../spam/stack-spam';
+import { startApiInStack, withStoredSettings } from './api';
 import { SupervisedProcess, type ProcessSpec } from './supervised-process';
 
 export interface StackOptions {
@@ -32,10 +31,8 @@ export interface StackOptions {
 
 export class Stack {
   readonly processes: SupervisedProcess[] = [];
-  /** Fills the mail event log while the stack runs (events/collector.ts). */
-  events: { collector: EventCollector; store: EventStore } | undefined;
-  /** Run by stop() first: in-process workers (the spam trainer). */
-  readonly beforeStop: (() => Promise<void>)[] = [];
+  /** Run by stop() first: in-process services and workers (the REST API, the spam trainer). */
+  readonly closers: (() => Promise<void>)[] = [];
   private readonly startedAt = new Date().toISOString();
 
   constructor(
@@ -58,11 +55,8 @@ export class Stack {
 
   /** Stops in reverse order: stop taking mail before the things it needs go away. */
   async stop(): Promise<void> {
-    for (const step of this.beforeStop.splice(0)) await step();
+    for (const close of this.closers.splice(0).reverse()) await close();
     for (const proc of [...this.processes].reverse()) await proc.stop();
-    this.events?.collector.stop();
-    this.events?.store.close();
-    this.events = undefined;
     fs.rmSync(this.paths.stateFile, { force: true });
   }
 
@@ -100,7 +94,7 @@ async function checkNothingRunning(settings: Settings, paths: DataPaths): Promis
     if (err instanceof Error && err.message.startsWith('the mail server')) throw err;
   }
   for (const [name, port] of Object.entries(settings.ports)) {
-    const host = name === 'ldap' || name === 'spamd' ? '127.0.0.1' : settings.bindAddress;
+    const host = name === 'ldap' || name === 'spamd' ? '127.0.0.1' : name === 'api' ? apiBindAddress(settings) : settings.bindAddress;
     if (await probeTcp(host, port)) throw new Error(`port ${port} (${name}) is already in use on ${host}`);
   }
 }
@@ -116,27 +110,28 @@ function isAlive(pid: number): boolean {
 
 export async function startStack(options: StackOptions): Promise<Stack> {
   const env = options.env ?? process.env;
-  const settings = loadSettings(path.resolve(options.dataDir), env);
-  const paths = dataPaths(settings.dataDir);
-  await checkNothingRunning(settings, paths);
+  const fileSettings = loadSettings(path.resolve(options.dataDir), env);
+  const paths = dataPaths(fileSettings.dataDir);
+  await checkNothingRunning(fileSettings, paths);
   const mailUser = resolveMailUser();
-  const { servicePassword, srsSecret, internalSubmitPassword } = initDataDir(paths, settings.hostname, mailUser);
-  const ldapPort = settings.ports.ldap;
-  writeSieveSendmailConfig(paths, settings, mailUser, internalSubmitPassword);
+  const { servicePassword, srsSecret, internalSubmitPassword } = initDataDir(paths, fileSettings.hostname, mailUser);
+  const ldapPort = fileSettings.ports.ldap;
+  writeSieveSendmailConfig(paths, fileSettings, mailUser, internalSubmitPassword);
   const sieveProblem = checkMailUserCanRun(mailUser);
   if (sieveProblem) console.error(`warning: ${sieveProblem}`);
-  installDovecotConfig({ settings, paths, mailUser, ldapServicePassword: servicePassword, ldapPort, sieveSendmail: sieveSendmailCommand(paths) });
-  installHarakaConfig({ settings, paths, ldapServicePassword: servicePassword, lmtpSocket: dovecotLmtpSocket(paths), srsSecret,
-    internalSubmitPassword,
-    outboundLocalMxOk: env['MAIL_OUTBOUND_LOCAL_MX_OK'] === '1',
-    dnsblZones: await storedDnsblZones(paths), xclient: env['MAIL_TEST_XCLIENT'] === '1' });
+  installDovecotConfig({ settings: fileSettings, paths, mailUser, ldapServicePassword: servicePassword, ldapPort, sieveSendmail: sieveSendmailCommand(paths) });
+  const renderHaraka = async (settings: Settings): Promise<void> =>
+    installHarakaConfig({ settings, paths, ldapServicePassword: servicePassword, lmtpSocket: dovecotLmtpSocket(paths), srsSecret,
+      internalSubmitPassword,
+      outboundLocalMxOk: env['MAIL_OUTBOUND_LOCAL_MX_OK'] === '1',
+      dnsblZones: await storedDnsblZones(paths), xclient: env['MAIL_TEST_XCLIENT'] === '1' });
+  // Settings changed at run time (the API) live in the store and override config.json.
+  const settings = await withStoredSettings(paths, fileSettings);
+  await renderHaraka(settings);
   await prepareDkim(paths, harakaConfigDir(paths));
   await installSpamConfig(settings, paths, mailUser, env, dovecotConfigFile(paths));
 
   const stack = new Stack(settings, paths);
-  const eventStore = new EventStore(paths.events);
-  stack.events = { store: eventStore, collector: new EventCollector(eventStore, defaultSources(paths), settings.eventRetentionDays) };
-  stack.events.collector.start();
   const host = settings.bindAddress;
   const childEnv = { ...env, MAIL_DATA_DIR: paths.root };
   const log = (name: string): string => path.join(paths.logs, `${name}.log`);
@@ -174,18 +169,19 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await stack.add(spamdSpec(settings, paths, mailUser, env, log('spamd')));
     const trainer = createTrainer(paths, mailUser);
     trainer.start();
-    stack.beforeStop.push(() => trainer.stop());
+    stack.closers.push(() => trainer.stop());
     await stack.add({
       name: 'haraka',
       command: process.execPath,
       args: [path.join(PROJECT_ROOT, 'node_modules', 'Haraka', 'bin', 'haraka'), '-c', paths.harakaDir],
-      env: { ...harakaEnv(childEnv, settings), MAIL_EVENTS_FILE: harakaEventsFile(paths) },
+      env: harakaEnv(childEnv, settings),
       cwd: paths.harakaDir,
       logFile: log('haraka'),
       ready: () => probeTcp(host, settings.ports.smtp, /^220/),
       startTimeoutMs: 30_000,
       stopSignal: 'SIGINT',
     });
+    await startApiInStack(stack, fileSettings, renderHaraka);
   } catch (err) {
     await stack.stop();
     throw err;

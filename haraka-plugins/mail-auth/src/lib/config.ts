@@ -3,10 +3,15 @@ import { readDirectoryConfig, type DirectoryConfig, type IniReader } from '@mail
 
 export const CONFIG_FILE = 'mail-auth.ini';
 
+/** Largest accepted `[limits] max_bytes` (2 GiB - 1, what Haraka's counters handle). */
+export const MAX_BYTES_CEILING = 2 ** 31 - 1;
+
 export interface AuthConfig {
   submissionPorts: number[];
   /** Secret of the internal Sieve login (mail-common internal-submitter.ts); '' = off. */
   internalPassword: string;
+  /** The live message size limit in bytes (RFC 1870); set at run time through the API. */
+  maxMessageBytes: number;
   directory: DirectoryConfig;
 }
 
@@ -14,6 +19,7 @@ export function parseAuthConfig(reader: IniReader): AuthConfig {
   return {
     submissionPorts: reader.ports('main', 'submission_ports'),
     internalPassword: reader.string('internal', 'password'),
+    maxMessageBytes: reader.int('limits', 'max_bytes', 1024, MAX_BYTES_CEILING),
     directory: readDirectoryConfig(reader),
   };
 }

@@ -37,3 +37,23 @@ export function sizeReply(code: number, message: unknown): Reply {
 export function tooManyRecipients(count: number): boolean {
   return count > MAX_RECIPIENTS;
 }
+
+/** RFC 1870 §6.1 / RFC 3463 X.3.4: the reply for a message above the live limit. */
+export const TOO_BIG = new DSN(552, TOO_BIG_TEXT);
+
+/**
+ * Sets `SIZE n` among the EHLO keywords to the live limit (RFC 1870 §4), in place so
+ * other plugins' keywords stay. Haraka core adds `SIZE` from connection.ini, which it
+ * reads once at start; the live value replaces it.
+ */
+export function setSizeLimit(capabilities: string[], limit: number): void {
+  const at = capabilities.findIndex((c) => /^SIZE(\s|$)/i.test(c));
+  if (at >= 0) capabilities[at] = `SIZE ${limit}`;
+  else capabilities.push(`SIZE ${limit}`);
+}
+
+/** `MAIL FROM:<…> SIZE=n` (RFC 1870 §6): true when the declared size is above the limit. */
+export function declaredSizeTooBig(sizeParam: string | null | undefined, limit: number): boolean {
+  if (sizeParam === null || sizeParam === undefined || !/^\d{1,20}$/.test(sizeParam)) return false;
+  return Number(sizeParam) > limit;
+}

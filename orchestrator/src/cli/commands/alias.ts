@@ -15,7 +15,7 @@ export const aliasCommands: Command[] = [
     positionals: { min: 1, max: ANY },
     async run(ctx, args) {
       const aliases = await ctx.services().setAliases(arg(args, 0), args.positionals.slice(1));
-      ctx.done(`${arg(args, 0)} aliases: ${listOrDash(aliases)}`, { aliases });
+      await ctx.done(`${arg(args, 0)} aliases: ${listOrDash(aliases)}`, { aliases });
     },
   },
   {
@@ -50,7 +50,7 @@ export const catchAllCommands: Command[] = [
     async run(ctx, args) {
       const domain = arg(args, 0);
       const mailboxes = await ctx.services().setCatchAll(domain, args.positionals.slice(1));
-      ctx.done(describeCatchAll(domain, mailboxes), { domain, mailboxes });
+      await ctx.done(describeCatchAll(domain, mailboxes), { domain, mailboxes });
     },
   },
   {

@@ -1,5 +1,5 @@
 /** mailctl domain add|rm|list|set */
-import { ensureDomainKey } from '../../dkim/keys';
+import { addMailDomain } from '../../services';
 import { onOff } from '../args';
 import { tableOrNone, yesNo } from '../output';
 import { arg, type Command } from './types';
@@ -15,10 +15,9 @@ export const domainCommands: Command[] = [
     options: {},
     positionals: one,
     async run(ctx, args) {
-      await ctx.services().addDomain(arg(args, 0));
-      // Its DKIM key, so mail from it is signed from the first message on (dns show prints it).
-      ensureDomainKey(ctx.paths, arg(args, 0).trim().toLowerCase());
-      ctx.done(`added domain ${arg(args, 0)}`);
+      // With its DKIM key, so mail from it is signed from the first message on (dns show prints it).
+      await addMailDomain(ctx.services(), arg(args, 0));
+      await ctx.done(`added domain ${arg(args, 0)}`);
     },
   },
   {
@@ -30,7 +29,7 @@ export const domainCommands: Command[] = [
     positionals: one,
     async run(ctx, args) {
       await ctx.services().removeDomain(arg(args, 0));
-      ctx.done(`removed domain ${arg(args, 0)}`);
+      await ctx.done(`removed domain ${arg(args, 0)}`);
     },
   },
   {
@@ -61,7 +60,7 @@ export const domainCommands: Command[] = [
     async run(ctx, args) {
       const allowed = onOff(args.values, 'masquerade');
       await ctx.services().setMasquerade(arg(args, 0), allowed);
-      ctx.done(`masquerading ${allowed ? 'on' : 'off'} for ${arg(args, 0)}`, { masquerade: allowed });
+      await ctx.done(`masquerading ${allowed ? 'on' : 'off'} for ${arg(args, 0)}`, { masquerade: allowed });
     },
   },
 ];

@@ -1,80 +1,61 @@
 /**
- * mailctl events [--type T[,T…]] [--search TEXT] [--page N] [--per-page N] [--follow]
- * — the mail event log (orchestrator/src/events): deliveries, rejections, outbound
- * outcomes, logins and administrative changes, newest first; --follow prints new
- * events as they are recorded until interrupted.
+ * mailctl events [--type T[,T…]] [--search S] [--limit N] [--follow]
+ * The newest events (printed oldest first, like a log); --follow then prints new ones
+ * as they arrive until interrupted. With --json: one document, or one JSON object per
+ * line when following.
  */
-import fs from 'node:fs';
-import { EVENT_TYPES, EventStore, isEventType, type EventType, type StoredEvent } from '../../events/store';
-import { optionalString, flag, type OptionValues } from '../args';
+import { checkEventTypes, searchEvents } from '../../services';
+import type { EventRow } from '../../store';
+import { commaList, flag, optionalString } from '../args';
 import type { CommandContext } from '../context';
 import { UsageError } from '../failure';
-import { toJson } from '../output';
 import type { Command } from './types';
 
-const FOLLOW_POLL_MS = 500;
+const FOLLOW_POLL_MS = 1000;
 
-function types(values: OptionValues): EventType[] | undefined {
-  const raw = optionalString(values, 'type');
-  if (raw === undefined) return undefined;
-  const list = raw.split(',').map((t) => t.trim()).filter(Boolean);
-  const unknown = list.filter((t) => !isEventType(t));
-  if (unknown.length > 0) throw new UsageError(`unknown event type ${unknown.join(', ')} (one of ${EVENT_TYPES.join(', ')})`);
-  return list as EventType[];
+function line(e: EventRow): string {
+  const extra = [e.actor && !e.message.includes(e.actor) ? e.actor : null, e.remote ? `from ${e.remote}` : null].filter(Boolean);
+  return `${e.time}  ${e.type.padEnd(9)} ${e.source.padEnd(8)} ${e.message}${extra.length > 0 ? `  (${extra.join(', ')})` : ''}`;
 }
 
-function positiveInt(values: OptionValues, name: string): number | undefined {
-  const raw = optionalString(values, name);
-  if (raw === undefined) return undefined;
-  if (!/^[1-9]\d{0,5}$/.test(raw)) throw new UsageError(`--${name} must be a positive number, not '${raw}'`);
+function limitOf(raw: string | undefined): number {
+  if (raw === undefined) return 50;
+  if (!/^\d{1,4}$/.test(raw) || Number(raw) < 1 || Number(raw) > 1000) throw new UsageError(`--limit must be 1-1000, not '${raw}'`);
   return Number(raw);
 }
 
-/** One line: time, type, then the fields as key=value. */
-export function formatEvent(e: StoredEvent): string {
-  const fields = Object.entries(e.data)
-    .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
-    .join(' ');
-  return `${e.ts} ${e.type.padEnd(9)} ${fields}`;
-}
-
-async function follow(ctx: CommandContext, store: EventStore, filter: { types?: EventType[]; search?: string }, startAfter: number): Promise<never> {
-  let last = startAfter;
+async function follow(ctx: CommandContext, filter: { types: string[]; search?: string }, afterId: number): Promise<void> {
+  let last = afterId;
+  const stop = new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
   for (;;) {
-    const { events } = store.query({ ...filter, afterId: last, perPage: 1000 });
-    for (const e of events) ctx.io.stdout.write(ctx.json ? toJson(e) : `${formatEvent(e)}\n`);
-    last = events.at(-1)?.id ?? last;
-    await new Promise((resolve) => setTimeout(resolve, FOLLOW_POLL_MS));
+    const found = await searchEvents(ctx.services().store, { ...filter, afterId: last, page: 1, perPage: 1000 });
+    for (const e of found.events.reverse()) ctx.io.stdout.write(ctx.json ? `${JSON.stringify(e)}\n` : `${line(e)}\n`);
+    last = Math.max(last, ...found.events.map((e) => e.id));
+    const tick = new Promise<'tick'>((resolve) => setTimeout(() => resolve('tick'), FOLLOW_POLL_MS));
+    if ((await Promise.race([tick, stop.then(() => 'stop' as const)])) === 'stop') return;
   }
 }
 
 export const eventsCommand: Command = {
   noun: 'events',
-  synopsis: `[--type ${EVENT_TYPES.join('|')}[,…]] [--search TEXT] [--page N] [--per-page N] [--follow]`,
-  summary: 'the mail event log, newest first',
-  options: { type: { type: 'string' }, search: { type: 'string' }, page: { type: 'string' }, 'per-page': { type: 'string' }, follow: { type: 'boolean' } },
+  synopsis: '[--type delivery,outbound,rejection,login,admin] [--search S] [--limit N] [--follow]',
+  summary: 'the event log (newest --limit, default 50)',
+  options: { type: { type: 'string' }, search: { type: 'string' }, limit: { type: 'string' }, follow: { type: 'boolean' } },
   positionals: { min: 0, max: 0 },
   async run(ctx, args) {
-    const filter = {
-      ...(types(args.values) !== undefined ? { types: types(args.values) as EventType[] } : {}),
-      ...(optionalString(args.values, 'search') !== undefined ? { search: optionalString(args.values, 'search') as string } : {}),
-    };
-    if (!fs.existsSync(ctx.paths.events)) {
-      ctx.show({ total: 0, page: 1, perPage: 50, events: [] }, () => ['no events']);
+    const types = checkEventTypes(commaList(optionalString(args.values, 'type') ?? ''));
+    const search = optionalString(args.values, 'search');
+    const filter = { types, ...(search ? { search } : {}) };
+    const found = await searchEvents(ctx.services().store, { ...filter, page: 1, perPage: limitOf(optionalString(args.values, 'limit')) });
+    const events = found.events.reverse();
+    if (!flag(args.values, 'follow')) {
+      ctx.show({ events, total: found.total }, () => (events.length === 0 ? ['no events'] : events.map(line)));
       return;
     }
-    const store = new EventStore(ctx.paths.events);
-    try {
-      const page = positiveInt(args.values, 'page') ?? 1;
-      const perPage = positiveInt(args.values, 'per-page') ?? 50;
-      const { events, total } = store.query({ ...filter, page, perPage });
-      if (flag(args.values, 'follow')) {
-        for (const e of [...events].reverse()) ctx.io.stdout.write(ctx.json ? toJson(e) : `${formatEvent(e)}\n`);
-        await follow(ctx, store, filter, events[0]?.id ?? 0);
-      }
-      ctx.show({ total, page, perPage, events }, () => (events.length === 0 ? ['no events'] : events.map(formatEvent)));
-    } finally {
-      store.close();
-    }
+    for (const e of events) ctx.io.stdout.write(ctx.json ? `${JSON.stringify(e)}\n` : `${line(e)}\n`);
+    await follow(ctx, filter, Math.max(0, ...events.map((e) => e.id)));
   },
 };

@@ -9,6 +9,8 @@ import { queueCommands } from './queue';
 import { relayCommands } from './relay';
 import { settingsCommands } from './settings';
 import { statusCommand } from './status';
+import { tokenCommands } from './token';
+import { transferCommands } from './transfer';
 import type { Command } from './types';
 import { groupCommands, userCommands } from './user';
 
@@ -26,6 +28,8 @@ export const COMMANDS: readonly Command[] = [
   ...settingsCommands,
   ...dnsCommands,
   ...queueCommands,
+  ...tokenCommands,
+  ...transferCommands,
   eventsCommand,
   statusCommand,
 ];

@@ -22,7 +22,7 @@ export const listCommands: Command[] = [
         members,
         membersOnly: flag(args.values, 'members-only'),
       });
-      ctx.done(`added mailing list ${list.address} (${describe(list)})`, { list });
+      await ctx.done(`added mailing list ${list.address} (${describe(list)})`, { list });
     },
   },
   {
@@ -42,7 +42,7 @@ export const listCommands: Command[] = [
         ...(members === undefined ? {} : { members: commaList(members) }),
         ...(membersOnly === undefined ? {} : { membersOnly: onOff(args.values, 'members-only') }),
       });
-      ctx.done(`mailing list ${list.address}: ${describe(list)}`, { list });
+      await ctx.done(`mailing list ${list.address}: ${describe(list)}`, { list });
     },
   },
   {
@@ -55,7 +55,7 @@ export const listCommands: Command[] = [
     async run(ctx, args) {
       const list = await ctx.services().lists.get(arg(args, 0));
       await ctx.services().lists.remove(list.address);
-      ctx.done(`removed mailing list ${list.address}`);
+      await ctx.done(`removed mailing list ${list.address}`);
     },
   },
   {

@@ -19,7 +19,7 @@ function setActive(verb: 'enable' | 'disable'): Command {
     positionals: one,
     async run(ctx, args) {
       await ctx.services().setMailboxActive(arg(args, 0), verb === 'enable');
-      ctx.done(`${verb}d mailbox ${arg(args, 0)}`);
+      await ctx.done(`${verb}d mailbox ${arg(args, 0)}`);
     },
   };
 }
@@ -44,7 +44,7 @@ export const mailboxCommands: Command[] = [
       const input = { address: arg(args, 0), owner, ...(password !== undefined ? { password } : {}) };
       if (ownerType === 'app') return addApp(ctx, input);
       const mailbox = await ctx.services().addMailbox({ ...input, ownerType });
-      ctx.done(`added mailbox ${mailbox.address} (owner: ${ownerType} ${owner})`, { mailbox });
+      await ctx.done(`added mailbox ${mailbox.address} (owner: ${ownerType} ${owner})`, { mailbox });
     },
   },
   setActive('disable'),
@@ -59,7 +59,7 @@ export const mailboxCommands: Command[] = [
     async run(ctx, args) {
       const pop3 = onOff(args.values, 'pop3');
       await ctx.services().setMailboxPop3(arg(args, 0), pop3);
-      ctx.done(`POP3 ${pop3 ? 'on' : 'off'} for ${arg(args, 0)}`, { pop3 });
+      await ctx.done(`POP3 ${pop3 ? 'on' : 'off'} for ${arg(args, 0)}`, { pop3 });
     },
   },
   {
@@ -75,7 +75,7 @@ export const mailboxCommands: Command[] = [
       const { address } = await services.getMailbox(arg(args, 0));
       const { archivedTo } = await services.removeMailbox(address, { deleteMails });
       const fate = deleteMails ? 'and deleted its mail' : archivedTo ? `(its mail is kept in ${archivedTo})` : '(it had no mail)';
-      ctx.done(`removed mailbox ${address} ${fate}`, { mailDeleted: deleteMails, archivedTo: archivedTo ?? null });
+      await ctx.done(`removed mailbox ${address} ${fate}`, { mailDeleted: deleteMails, archivedTo: archivedTo ?? null });
     },
   },
   {

@@ -58,7 +58,7 @@ export const queueCommands: Command[] = [
     positionals: none,
     async run(ctx) {
       try {
-        ctx.done(await ask(ctx, 'flush'));
+        await ctx.done(await ask(ctx, 'flush'));
       } catch (err) {
         if (err instanceof ControlUnavailable) throw new CliError('the mail server is not running (queued mail is retried when it starts)');
         throw err;
@@ -75,7 +75,7 @@ export const queueCommands: Command[] = [
     async run(ctx, args) {
       const id = arg(args, 0);
       try {
-        ctx.done(await ask(ctx, `remove ${id}`), { id });
+        await ctx.done(await ask(ctx, `remove ${id}`), { id });
       } catch (err) {
         if (!(err instanceof ControlUnavailable)) throw err;
         // Haraka's socket is gone; remove the file only if the whole stack is down.
@@ -83,7 +83,7 @@ export const queueCommands: Command[] = [
         const found = findQueued(harakaQueueDir(ctx.paths), id);
         if (!found) throw new CliError(`no queued message ${id}`);
         fs.unlinkSync(path.join(harakaQueueDir(ctx.paths), found.file));
-        ctx.done(`removed queued message ${id} (to ${found.domain})`, { id });
+        await ctx.done(`removed queued message ${id} (to ${found.domain})`, { id });
       }
     },
   },

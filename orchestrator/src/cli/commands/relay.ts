@@ -73,7 +73,7 @@ export const relayCommands: Command[] = [
       const { dnsServers } = loadSettings(ctx.paths.root, ctx.io.env);
       const relay = await setRelay(ctx.services(), domain, await relayInput(ctx, args.values), nodemailerVerifier(dnsServers));
       const where = 'host' in relay ? ` via ${relay.host}:${relay.port}` : '';
-      ctx.done(`relay for ${domain}: ${relay.provider}${where}`, { relay });
+      await ctx.done(`relay for ${domain}: ${relay.provider}${where}`, { relay });
     },
   },
   {

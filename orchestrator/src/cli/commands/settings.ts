@@ -19,7 +19,7 @@ async function setMasquerade(ctx: CommandContext, domain: string, value: string 
   if (value !== 'on' && value !== 'off') throw new UsageError(`masquerade takes on or off, not '${value ?? ''}'`);
   const allowed = value === 'on';
   await ctx.services().setMasquerade(domain, allowed);
-  ctx.done(`masquerading ${value} for ${domain.toLowerCase()}`, { masquerade: allowed });
+  await ctx.done(`masquerading ${value} for ${domain.toLowerCase()}`, { masquerade: allowed });
 }
 
 async function setSignature(ctx: CommandContext, domain: string, args: ParsedArgs): Promise<void> {
@@ -32,7 +32,7 @@ async function setSignature(ctx: CommandContext, domain: string, args: ParsedArg
   }
   const signature = await setDomainSignature(ctx.services(), domain, { text: text ?? null, html: html ?? null });
   const what = signature.text === null && signature.html === null ? 'cleared' : 'set';
-  ctx.done(`signature ${what} for ${domain.toLowerCase()}`, { signature });
+  await ctx.done(`signature ${what} for ${domain.toLowerCase()}`, { signature });
 }
 
 function describe(s: DomainSettings): string[] {

@@ -1,23 +1,50 @@
 /** mailctl user add|passwd|rm|list and group add|set|rm|list */
-import { commaList, optionalString, requiredString, type OptionSpecs } from '../args';
+import { addUserWithProfile, setUserProfile } from '../../services';
+import { commaList, optionalString, requiredString, type OptionSpecs, type OptionValues } from '../args';
+import { UsageError } from '../failure';
 import { listOrDash, tableOrNone } from '../output';
 import { arg, type Command } from './types';
 
 const one = { min: 1, max: 1 };
 const passwordOptions: OptionSpecs = { password: { type: 'string' }, 'password-stdin': { type: 'boolean' } };
+const profileOptions: OptionSpecs = { email: { type: 'string' }, 'display-name': { type: 'string' } };
+
+/** `--email ''` clears the field; an absent option leaves it. */
+function profileOf(values: OptionValues): { email?: string | null; displayName?: string | null } {
+  const email = optionalString(values, 'email');
+  const displayName = optionalString(values, 'display-name');
+  return {
+    ...(email !== undefined ? { email: email === '' ? null : email } : {}),
+    ...(displayName !== undefined ? { displayName: displayName === '' ? null : displayName } : {}),
+  };
+}
 
 export const userCommands: Command[] = [
   {
     noun: 'user',
     verb: 'add',
-    synopsis: 'NAME --password P | --password-stdin',
+    synopsis: 'NAME --password P | --password-stdin [--email E] [--display-name N]',
     summary: '',
-    options: passwordOptions,
+    options: { ...passwordOptions, ...profileOptions },
     positionals: one,
     async run(ctx, args) {
       const password = (await ctx.password(args.values, true)) ?? '';
-      await ctx.services().addUser(arg(args, 0), password);
-      ctx.done(`added user ${arg(args, 0)}`);
+      await addUserWithProfile(ctx.services(), { username: arg(args, 0), password, ...profileOf(args.values) });
+      await ctx.done(`added user ${arg(args, 0)}`);
+    },
+  },
+  {
+    noun: 'user',
+    verb: 'set',
+    synopsis: 'NAME [--email E] [--display-name N]',
+    summary: "contact details ('' clears one)",
+    options: profileOptions,
+    positionals: one,
+    async run(ctx, args) {
+      const patch = profileOf(args.values);
+      if (Object.keys(patch).length === 0) throw new UsageError('give --email and/or --display-name');
+      const profile = await setUserProfile(ctx.services(), arg(args, 0), patch);
+      await ctx.done(`updated user ${arg(args, 0)}`, { profile });
     },
   },
   {
@@ -30,7 +57,7 @@ export const userCommands: Command[] = [
     async run(ctx, args) {
       const password = (await ctx.password(args.values, true)) ?? '';
       await ctx.services().setUserPassword(arg(args, 0), password);
-      ctx.done(`changed the password of ${arg(args, 0)}`);
+      await ctx.done(`changed the password of ${arg(args, 0)}`);
     },
   },
   {
@@ -42,7 +69,7 @@ export const userCommands: Command[] = [
     positionals: one,
     async run(ctx, args) {
       await ctx.services().removeUser(arg(args, 0));
-      ctx.done(`removed user ${arg(args, 0)}`);
+      await ctx.done(`removed user ${arg(args, 0)}`);
     },
   },
   {
@@ -76,7 +103,7 @@ export const groupCommands: Command[] = [
     async run(ctx, args) {
       const members = commaList(optionalString(args.values, 'members') ?? '');
       await ctx.services().addGroup(arg(args, 0), members);
-      ctx.done(`added group ${arg(args, 0)} (members: ${listOrDash(members)})`, { members });
+      await ctx.done(`added group ${arg(args, 0)} (members: ${listOrDash(members)})`, { members });
     },
   },
   {
@@ -89,7 +116,7 @@ export const groupCommands: Command[] = [
     async run(ctx, args) {
       const members = commaList(requiredString(args.values, 'members', 'a,b'));
       await ctx.services().setGroupMembers(arg(args, 0), members);
-      ctx.done(`group ${arg(args, 0)} members: ${listOrDash(members)}`, { members });
+      await ctx.done(`group ${arg(args, 0)} members: ${listOrDash(members)}`, { members });
     },
   },
   {
@@ -101,7 +128,7 @@ export const groupCommands: Command[] = [
     positionals: one,
     async run(ctx, args) {
       await ctx.services().removeGroup(arg(args, 0));
-      ctx.done(`removed group ${arg(args, 0)}`);
+      await ctx.done(`removed group ${arg(args, 0)}`);
     },
   },
   {
