@@ -14,11 +14,13 @@ export class LineClient {
     this.attach(socket);
   }
 
-  static async connect(port: number, options: { tls?: boolean; host?: string } = {}): Promise<LineClient> {
+  /** `localAddress`: the source address (e.g. 127.0.0.2, which is not the server's own). */
+  static async connect(port: number, options: { tls?: boolean; host?: string; localAddress?: string } = {}): Promise<LineClient> {
     const host = options.host ?? '127.0.0.1';
+    const source = options.localAddress ? { localAddress: options.localAddress } : {};
     const socket = options.tls
-      ? tls.connect({ host, port, rejectUnauthorized: false, servername: 'localhost' })
-      : net.connect({ host, port });
+      ? tls.connect({ host, port, rejectUnauthorized: false, servername: 'localhost', ...source })
+      : net.connect({ host, port, ...source });
     await new Promise<void>((resolve, reject) => {
       socket.once(options.tls ? 'secureConnect' : 'connect', () => resolve());
       socket.once('error', reject);
