@@ -17,7 +17,39 @@ export interface Ports {
   managesieve: number;
   ldap: number;
   api: number;
+  /** The login limiter's HTTP endpoint in the LDAP bridge (always 127.0.0.1; README "Security"). */
+  authPolicy: number;
 }
+
+/** Lowest TLS version every TLS port accepts (RFC 8996 deprecates 1.0 and 1.1). */
+export const TLS_VERSIONS = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'] as const;
+export type TlsVersion = (typeof TLS_VERSIONS)[number];
+
+/**
+ * The one login limiter of every protocol (SMTP AUTH, IMAP, POP3, ManageSieve), kept by
+ * the LDAP bridge; README "Security" explains each number.
+ */
+export interface AuthLimits {
+  /** Failures are counted over this sliding window. */
+  windowSeconds: number;
+  /** After this many failures (from one IP, or against one account) every attempt waits delaySeconds. */
+  delayAfter: number;
+  delaySeconds: number;
+  /** Failures from one IP before that IP is refused for lockSeconds. */
+  ipLockAfter: number;
+  /** Failures against one account (from any IP) before that account is refused for lockSeconds. */
+  accountLockAfter: number;
+  lockSeconds: number;
+}
+
+export const DEFAULT_AUTH_LIMITS: AuthLimits = {
+  windowSeconds: 900,
+  delayAfter: 3,
+  delaySeconds: 2,
+  ipLockAfter: 10,
+  accountLockAfter: 30,
+  lockSeconds: 900,
+};
 
 export interface Settings {
   dataDir: string;
@@ -31,6 +63,10 @@ export interface Settings {
   ldap: { baseDn: string };
   /** Largest message accepted, in bytes. */
   maxMessageSize: number;
+  /** Lowest TLS version accepted (loadSettings always sets it; absent means TLSv1.2). */
+  tlsMinVersion?: TlsVersion;
+  /** Login limiter numbers (loadSettings always sets them; absent means the defaults). */
+  authLimits?: AuthLimits;
 }
 
 export const DEFAULT_PORTS: Ports = {
@@ -43,6 +79,7 @@ export const DEFAULT_PORTS: Ports = {
   managesieve: 4190,
   ldap: 3890,
   api: 3080,
+  authPolicy: 3891,
 };
 
 const portSchema = { type: 'integer', minimum: 1, maximum: 65535 };
@@ -64,11 +101,18 @@ const fileSchema = {
       properties: { baseDn: { type: 'string', pattern: '^([a-zA-Z]+=[^,=]+)(,[a-zA-Z]+=[^,=]+)*$' } },
     },
     maxMessageSize: { type: 'integer', minimum: 1024 },
+    tlsMinVersion: { enum: TLS_VERSIONS },
+    authLimits: {
+      type: 'object',
+      additionalProperties: false,
+      properties: Object.fromEntries(Object.keys(DEFAULT_AUTH_LIMITS).map((k) => [k, { type: 'integer', minimum: 1 }])),
+    },
   },
 } as const;
 
-type FileSettings = Partial<Omit<Settings, 'dataDir' | 'ports' | 'ldap'>> & {
+type FileSettings = Partial<Omit<Settings, 'dataDir' | 'ports' | 'ldap' | 'authLimits'>> & {
   ports?: Partial<Ports>;
+  authLimits?: Partial<AuthLimits>;
   ldap?: { baseDn?: string };
 };
 
@@ -98,6 +142,8 @@ export function loadSettings(dataDir = defaultDataDir(), env: NodeJS.ProcessEnv 
     ports: { ...DEFAULT_PORTS, ...file.ports },
     ldap: { baseDn: file.ldap?.baseDn ?? 'dc=cloudron' },
     maxMessageSize: file.maxMessageSize ?? 25 * 1024 * 1024,
+    tlsMinVersion: file.tlsMinVersion ?? 'TLSv1.2',
+    authLimits: { ...DEFAULT_AUTH_LIMITS, ...file.authLimits },
   };
   checkSettings(settings);
   return settings;
@@ -135,6 +181,8 @@ function checkSettings(settings: Settings): void {
     if (other) throw new ConfigError(`ports.${name} and ports.${other} are both ${port}`);
     seen.set(port, name);
   }
+  const limits = settings.authLimits ?? DEFAULT_AUTH_LIMITS;
+  if (limits.delayAfter > limits.ipLockAfter) throw new ConfigError('authLimits.delayAfter must not exceed authLimits.ipLockAfter');
   for (const server of settings.dnsServers) {
     if (!/^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-fA-F:]+\])(:\d{1,5})?$/.test(server)) {
       throw new ConfigError(`dnsServers: '${server}' is not ip[:port]`);

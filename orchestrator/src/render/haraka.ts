@@ -11,6 +11,7 @@ import path from 'node:path';
 import type { DataPaths } from '../config/paths';
 import { ConfigError, PROJECT_ROOT, type Settings } from '../config/settings';
 import { installValidated, renderTemplate, templateDir, type RenderedFile } from './files';
+import { authPolicyUrl, tlsPolicy } from './security';
 
 export interface HarakaInput {
   settings: Settings;
@@ -108,6 +109,8 @@ function templateContext(input: HarakaInput): object {
     queueDir: harakaQueueDir(paths),
     tlsKey: paths.tlsKey,
     tlsCert: paths.tlsCert,
+    tls: tlsPolicy(settings),
+    authPolicyUrl: authPolicyUrl(settings),
     lmtp: { socket: input.lmtpSocket, ...LMTP },
     routingHookTimeoutSeconds: ROUTING_HOOK_TIMEOUT_SECONDS,
     // paths.run lies under the same root as harakaDir, which checkInput vets.
@@ -171,14 +174,19 @@ function expectedValues(input: HarakaInput): Expected {
   return {
     'smtp.ini': { main: { listen: context.listen, smtps_port: settings.ports.submissions, nodes: 0 } },
     'connection.ini': { max: { bytes: settings.maxMessageSize } },
-    'tls.ini': { main: { key: input.paths.tlsKey, cert: input.paths.tlsCert, minVersion: 'TLSv1.2' } },
+    'tls.ini': { main: { key: input.paths.tlsKey, cert: input.paths.tlsCert, ...tlsExpected(settings) } },
     'mail-routing.ini': { main: { lmtp_socket: input.lmtpSocket }, ldap, ...(input.srsSecret ? { srs: { secret: input.srsSecret } } : {}) },
-    'mail-auth.ini': { main: { submission_ports: `${settings.ports.submission},${settings.ports.submissions}` }, ldap },
+    'mail-auth.ini': { main: { submission_ports: `${settings.ports.submission},${settings.ports.submissions}` }, ldap, auth_policy: { url: authPolicyUrl(settings) } },
     'mail-outbound.ini': { main: { control_socket: harakaControlSocket(input.paths) } },
     'outbound.ini': { main: { local_mx_ok: String(input.outboundLocalMxOk === true), concurrency_max: 10 } },
     'mail-signature.ini': { ldap },
     'mail-relay.ini': { ldap },
   };
+}
+
+function tlsExpected(settings: Settings): Record<string, string> {
+  const { minVersion, legacyCiphers } = tlsPolicy(settings);
+  return legacyCiphers ? { minVersion, ciphers: legacyCiphers } : { minVersion };
 }
 
 // Runs in a child so haraka-config's file watchers and module state stay out of the
