@@ -45,7 +45,9 @@ export interface AuthLimits {
 export const DEFAULT_AUTH_LIMITS: AuthLimits = {
   windowSeconds: 900,
   delayAfter: 3,
-  delaySeconds: 2,
+  // Dovecot answers every failed login after auth_failure_delay (2 s, counted from the
+  // request's start) anyway: the delay must exceed it to slow IMAP/POP3/ManageSieve.
+  delaySeconds: 5,
   ipLockAfter: 10,
   accountLockAfter: 30,
   lockSeconds: 900,
