@@ -1,7 +1,7 @@
 /**
  * Auth brute force against the real stack: one limiter (the LDAP bridge's auth policy
  * endpoint) for SMTP AUTH, IMAP, POP3 and ManageSieve. Small limits from config.json:
- * after 3 failures each attempt is slowed by 3 s; 4 failures from one IP lock that IP,
+ * after 3 failures each attempt is slowed by 4 s; 4 failures from one IP lock that IP,
  * 6 against one account (from any IPs, any protocols) lock the account, for 10 minutes.
  * Each protocol attacks from its own source address (127.0.0.x, which Linux routes to
  * the loopback listeners), so a lockout of one source leaves the others free.
@@ -17,7 +17,7 @@ import { waitFor } from './helpers/wait';
 
 // delaySeconds above Dovecot's auth_failure_delay (2 s, counted from the start of the
 // request, so a shorter policy delay disappears inside it).
-const LIMITS = { windowSeconds: 600, delayAfter: 3, delaySeconds: 3, ipLockAfter: 4, accountLockAfter: 6, lockSeconds: 600 };
+const LIMITS = { windowSeconds: 600, delayAfter: 3, delaySeconds: 4, ipLockAfter: 4, accountLockAfter: 6, lockSeconds: 600 };
 const DAVE = 'dave-secret-4444';
 let t: TestStack;
 
@@ -100,8 +100,8 @@ describe.each([
     // Past delayAfter failures, each attempt waits delaySeconds first.
     const fourth = await timed(() => login(attacker, victim, 'wrong-4'));
     expect(fourth.value.ok).toBe(false);
-    // SMTP: first ~1 s (auth_base), fourth ~1 s + 3 s; Dovecot: first 2 s, fourth ~3 s.
-    expect(fourth.ms - first.ms).toBeGreaterThanOrEqual(800);
+    // SMTP: first ~1 s (auth_base), fourth ~1 s + 4 s; Dovecot: first 2 s, fourth ~4 s.
+    expect(fourth.ms - first.ms).toBeGreaterThanOrEqual(1000);
     const locked = await login(attacker, victim, victimPassword);
     expect(locked.ok).toBe(false);
     if (name.startsWith('SMTP')) expect(locked.reply).toMatch(/^454 4\.7\.0/);
