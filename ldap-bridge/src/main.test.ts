@@ -62,7 +62,7 @@ it('serves the data dir, logs binds without secrets and stops cleanly on SIGTERM
   fs.mkdirSync(paths.secrets, { recursive: true, mode: 0o700 });
   fs.writeFileSync(paths.ldapServiceSecret, `${SECRET}\n`, { mode: 0o600 });
   const port = await freePort();
-  fs.writeFileSync(path.join(dataDir, 'config.json'), JSON.stringify({ ports: { ldap: port }, ldap: { baseDn: BASE } }));
+  fs.writeFileSync(path.join(dataDir, 'config.json'), JSON.stringify({ ports: { ldap: port, authPolicy: await freePort() }, ldap: { baseDn: BASE } }));
 
   const bridge = run({ MAIL_DATA_DIR: dataDir });
   expect(await bridge.next((r) => r.event === 'listening')).toMatchObject({ port, baseDn: BASE, host: '127.0.0.1' });
@@ -89,7 +89,7 @@ it('serves the data dir, logs binds without secrets and stops cleanly on SIGTERM
 it('exits non-zero with one fatal line when the service secret is missing', async () => {
   const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'ldap-bridge-nosecret-'));
   try {
-    fs.writeFileSync(path.join(empty, 'config.json'), JSON.stringify({ ports: { ldap: await freePort() } }));
+    fs.writeFileSync(path.join(empty, 'config.json'), JSON.stringify({ ports: { ldap: await freePort(), authPolicy: await freePort() } }));
     const bridge = run({ MAIL_DATA_DIR: empty });
     expect(await bridge.exited).toBe(1);
     expect(bridge.records.map((r) => r.event)).toEqual(['fatal']);

@@ -4,7 +4,9 @@
  * 127.0.0.1:settings.ports.ldap (always loopback: only Dovecot and Haraka on this host use it) and logs one JSON line per event on stdout.
  */
 import fs from 'node:fs';
-import { dataPaths, defaultDataDir, loadSettings, MailServices, SqliteStore } from '@mail/orchestrator';
+import { dataPaths, DEFAULT_AUTH_LIMITS, defaultDataDir, loadSettings, MailServices, SqliteStore } from '@mail/orchestrator';
+import { AuthLimiter } from './auth-limiter';
+import { startAuthPolicyServer, type AuthPolicyServer } from './auth-policy-server';
 import { startLdapBridge, type LdapBridge, type LogRecord } from './index';
 
 /** The bridge serves only this host's Dovecot and Haraka. */
@@ -34,19 +36,21 @@ async function main(): Promise<void> {
     port: settings.ports.ldap,
     log: logLine,
   });
-  logLine({ event: 'listening', host: LOOPBACK, port: bridge.port, baseDn: settings.ldap.baseDn });
-  stopOnSignals(bridge, store);
+  // The login limiter of every protocol (Dovecot's auth policy protocol, and mail-auth).
+  const limits = settings.authLimits ?? DEFAULT_AUTH_LIMITS;
+  const policy = await startAuthPolicyServer(new AuthLimiter(limits), LOOPBACK, settings.ports.authPolicy, logLine);
+  logLine({ event: 'listening', host: LOOPBACK, port: bridge.port, baseDn: settings.ldap.baseDn, authPolicyPort: policy.port, authLimits: limits });
+  stopOnSignals(bridge, policy, store);
 }
 
 /** SIGTERM/SIGINT: drop connections, close the store, exit 0 (the supervisor's graceful stop). */
-function stopOnSignals(bridge: LdapBridge, store: SqliteStore): void {
+function stopOnSignals(bridge: LdapBridge, policy: AuthPolicyServer, store: SqliteStore): void {
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) return;
     stopping = true;
     logLine({ event: 'stopping', signal });
-    void bridge
-      .close()
+    void Promise.all([bridge.close(), policy.close()])
       .then(() => store.close())
       .then(
         () => process.exit(0),

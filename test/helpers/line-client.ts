@@ -14,14 +14,15 @@ export class LineClient {
     this.attach(socket);
   }
 
-  /** `options.path`: a unix socket instead of the TCP port (e.g. Dovecot's LMTP). */
-  static async connect(port: number, options: { tls?: boolean; host?: string; path?: string } = {}): Promise<LineClient> {
+  /** `options.path`: a unix socket instead of the TCP port (e.g. Dovecot's LMTP); `localAddress`: the source address (e.g. 127.0.0.2, which is not the server's own). */
+  static async connect(port: number, options: { tls?: boolean; host?: string; path?: string; localAddress?: string } = {}): Promise<LineClient> {
     const host = options.host ?? '127.0.0.1';
+    const source = options.localAddress ? { localAddress: options.localAddress } : {};
     const socket = options.tls
-      ? tls.connect({ host, port, rejectUnauthorized: false, servername: 'localhost' })
+      ? tls.connect({ host, port, rejectUnauthorized: false, servername: 'localhost', ...source })
       : options.path
         ? net.connect({ path: options.path })
-        : net.connect({ host, port });
+        : net.connect({ host, port, ...source });
     await new Promise<void>((resolve, reject) => {
       socket.once(options.tls ? 'secureConnect' : 'connect', () => resolve());
       socket.once('error', reject);

@@ -6,8 +6,8 @@ const isFinal = (line: string): boolean => /^(OK|NO|BYE)\b/i.test(line);
 export class ManageSieveClient {
   private constructor(private readonly conn: LineClient) {}
 
-  static async connect(port: number): Promise<{ client: ManageSieveClient; capabilities: string[] }> {
-    const client = new ManageSieveClient(await LineClient.connect(port));
+  static async connect(port: number, options: { localAddress?: string } = {}): Promise<{ client: ManageSieveClient; capabilities: string[] }> {
+    const client = new ManageSieveClient(await LineClient.connect(port, options));
     return { client, capabilities: await client.response() };
   }
 

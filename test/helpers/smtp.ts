@@ -9,7 +9,7 @@ export interface Reply {
 export class SmtpClient {
   private constructor(readonly conn: LineClient) {}
 
-  static async connect(port: number, options: { tls?: boolean } = {}): Promise<{ client: SmtpClient; greeting: Reply }> {
+  static async connect(port: number, options: { tls?: boolean; localAddress?: string } = {}): Promise<{ client: SmtpClient; greeting: Reply }> {
     const client = new SmtpClient(await LineClient.connect(port, options));
     return { client, greeting: await client.reply() };
   }

@@ -30,6 +30,7 @@ import {
 } from '@mail/haraka-common';
 import { AUTH_METHODS, AUTH_REQUIRED, AUTH_TEMPFAIL, offersAuth, refuseAuthCommand, type SessionFacts } from './lib/auth-policy';
 import { CONFIG_FILE, parseAuthConfig, type AuthConfig } from './lib/config';
+import { askPolicy, LOCKED_OUT, reportOutcome, type PolicySubject } from './lib/login-policy';
 import { declaredSizeTooBig, sizeReply, TOO_BIG, TOO_MANY_RECIPIENTS, tooManyRecipients, setSizeLimit } from './lib/message-limits';
 import { answerForSender, describeDecision, judgeSender, type SenderDecision } from './lib/sender-check';
 
@@ -123,15 +124,49 @@ export function hook_unrecognized_command(this: AuthPlugin, next: Next, connecti
   }
 }
 
-async function verifyLogin(plugin: AuthPlugin, connection: Connection, user: string, password: string): Promise<boolean> {
-  if (user === INTERNAL_SUBMITTER) return verifyInternalLogin(plugin, connection, password);
+type LoginResult = 'pass' | 'fail' | 'locked';
+
+async function verifyLogin(plugin: AuthPlugin, connection: Connection, user: string, password: string): Promise<LoginResult> {
+  if (user === INTERNAL_SUBMITTER) return verifyInternalLogin(plugin, connection, password) ? 'pass' : 'fail';
   const parsed = parseAddress(user);
-  if (!parsed) return false; // not an address: no mailbox can match, no need to ask
-  const login = formatAddress(parsed.local, parsed.domain);
-  const valid = await stateOf(plugin).directory.get().checkSendLogin(login, password);
+  const login = parsed ? formatAddress(parsed.local, parsed.domain) : user.slice(0, 256).toLowerCase();
+  const subject: PolicySubject = { login, remote: connection.remote.ip ?? '' };
+  if ((await consultLimiter(plugin, connection, subject)) === 'refuse') {
+    connection.loginfo(plugin, 'auth', { user: login, result: 'locked-out' });
+    return 'locked';
+  }
+  // Not an address: no mailbox can match, no need to ask (still counted as a failure).
+  const valid = parsed ? await stateOf(plugin).directory.get().checkSendLogin(login, password) : false;
   if (valid) connection.notes[AUTH_NOTE] = { user: login };
   connection.loginfo(plugin, 'auth', { user: login, result: valid ? 'pass' : 'fail' });
-  return valid;
+  await reportToLimiter(plugin, connection, subject, valid);
+  return valid ? 'pass' : 'fail';
+}
+
+/**
+ * The shared limiter first (README "Security"): wait if it says so, stop if it refuses.
+ * Unreachable, it does not block logins: it lives in the LDAP bridge, whose bind
+ * decides the login anyway.
+ */
+async function consultLimiter(plugin: AuthPlugin, connection: Connection, subject: PolicySubject): Promise<'go' | 'refuse'> {
+  const url = stateOf(plugin).config.authPolicyUrl;
+  if (!url) return 'go';
+  try {
+    const answer = await askPolicy(url, subject);
+    if (answer.action === 'refuse') return 'refuse';
+    if (answer.action === 'delay') await new Promise((resolve) => setTimeout(resolve, answer.seconds * 1000));
+  } catch (err) {
+    connection.results.add(plugin, { err: `auth policy: ${(err as Error).message}` });
+  }
+  return 'go';
+}
+
+async function reportToLimiter(plugin: AuthPlugin, connection: Connection, subject: PolicySubject, success: boolean): Promise<void> {
+  const url = stateOf(plugin).config.authPolicyUrl;
+  if (!url) return;
+  await reportOutcome(url, subject, success).catch((err: unknown) => {
+    connection.results.add(plugin, { err: `auth policy report: ${(err as Error).message}` });
+  });
 }
 
 /** Dovecot's Sieve mail (sieve-sendmail): the shared secret, from this machine only. */
@@ -160,7 +195,7 @@ export function check_plain_passwd(
 ): void {
   settle(
     () => verifyLogin(this, connection, user, password),
-    (valid) => verdict(valid),
+    (result) => (result === 'locked' ? verdict(false, { ...LOCKED_OUT }) : verdict(result === 'pass')),
     (err) => {
       logHookError(this, connection, (err as Error).message);
       verdict(false, { code: AUTH_TEMPFAIL.code, message: AUTH_TEMPFAIL.text });

@@ -38,6 +38,8 @@ describe('LdapDirectory', () => {
     expect(await dir.route('alice+news@example.test')).toEqual({ kind: 'deliver', mailboxes: ['alice@example.test'], via: 'mailbox' });
     expect(await dir.route('bob@example.test')).toEqual({ kind: 'reject', reason: 'disabled' });
     expect(await dir.route('nobody@example.test')).toEqual({ kind: 'reject', reason: 'unknown' });
+    // Never asked (ldapjs drops the connection on an empty assertion value).
+    expect(await dir.route('')).toEqual({ kind: 'reject', reason: 'unknown' });
     expect(await dir.route('someone@elsewhere.test')).toEqual({ kind: 'nonlocal' });
   });
 

@@ -60,6 +60,7 @@ export class LdapDirectory implements Directory {
   constructor(private readonly config: DirectoryConfig) {}
 
   async route(address: string): Promise<Route> {
+    if (address === '') return { kind: 'reject', reason: 'unknown' }; // see search()
     const entries = await this.search('routes', new EqualityFilter({ attribute: 'mail', value: address.toLowerCase() }), [
       'routeKind',
       'mailRoutingAddress',
@@ -130,6 +131,10 @@ export class LdapDirectory implements Directory {
 
   /** One retry on a fresh connection covers a bridge restart between two mails. */
   private async search(ou: string, filter: Filter, attributes: string[]): Promise<RawEntry[]> {
+    // No entry has an empty name or address; and ldapjs 3 servers (the bridge) cannot
+    // parse an empty assertion value: they answer protocolError and drop the connection,
+    // failing every lookup in flight on it (found by test/fuzz.test.ts).
+    if (filter instanceof EqualityFilter && String(filter.value) === '') return [];
     const base = `ou=${ou},${this.config.baseDn}`;
     let lastError: unknown;
     for (let attempt = 0; attempt < 2; attempt++) {

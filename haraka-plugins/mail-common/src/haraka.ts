@@ -121,6 +121,15 @@ export interface Transaction {
    * Turns on body parsing; must be called before the message data arrives.
    */
   add_body_filter(contentType: RegExp | string, filter: BodyFilter): void;
+  /** The parsed MIME tree (haraka-email-message Body), once body parsing is on. */
+  body?: MimeBodyNode | null;
+}
+
+/** The parts of haraka-email-message's Body that plugins read: parser state and children. */
+export interface MimeBodyNode {
+  /** 'headers', 'body', 'multipart_preamble', 'child' (inside a part), 'end', … */
+  state?: string;
+  children?: readonly MimeBodyNode[];
 }
 
 export type BodyFilter = (contentType: string, charset: string, body: Buffer) => Buffer | undefined;

@@ -10,7 +10,9 @@ import {
   CONTINUE,
   DIRECTORY_TEMPFAIL,
   DirectoryHolder,
+  DSN,
   guardHook,
+  HookCode,
   watchPluginConfig,
   type Connection,
   type DomainSignature,
@@ -19,7 +21,11 @@ import {
   type Transaction,
 } from '@mail/haraka-common';
 import { CONFIG_FILE, parseSignatureConfig, type SignatureConfig } from './lib/config';
+import { hasUnendedPart, UNENDED_MULTIPART } from './lib/mime-shape';
 import { signHtmlPart, signTextPart, type SignResult } from './lib/signature';
+
+/** Our transaction note (STYLE 2): whether this plugin's body filters are on. */
+const FILTERS_NOTE = 'mail_signature_filters';
 
 interface SignatureState {
   config: SignatureConfig;
@@ -60,6 +66,7 @@ function addFilters(plugin: SignaturePlugin, connection: Connection, transaction
     return result.body;
   };
   const { text, html } = signature;
+  transaction.notes[FILTERS_NOTE] = true;
   if (text !== null) {
     transaction.add_body_filter(/^text\/plain\b/, (_ct, charset, body) => record('text', signTextPart(body, charset, text)));
   }
@@ -90,5 +97,19 @@ export const hook_data = guardHook(
     addFilters(plugin, connection, transaction, signature);
     connection.loginfo(plugin, 'signing', { domain, text: signature.text !== null, html: signature.html !== null });
     return CONTINUE;
+  },
+);
+
+/**
+ * DATA done: a multipart left open would have lost its last part's text to the body
+ * filters (lib/mime-shape): refuse it (554) rather than store it cut short after a 250.
+ */
+export const hook_data_post = guardHook(
+  'data_post',
+  async (plugin: SignaturePlugin, connection: Connection): Promise<HookAnswer> => {
+    const transaction = connection.transaction;
+    if (transaction?.notes[FILTERS_NOTE] !== true || !hasUnendedPart(transaction.body)) return CONTINUE;
+    connection.results.add(plugin, { fail: 'mime:unended-multipart' });
+    return { code: HookCode.DENY, message: new DSN(554, UNENDED_MULTIPART) };
   },
 );

@@ -19,7 +19,41 @@ export interface Ports {
   api: number;
   /** spamd, always on 127.0.0.1 (only Haraka talks to it). */
   spamd: number;
+  /** The login limiter's HTTP endpoint in the LDAP bridge (always 127.0.0.1; README "Security"). */
+  authPolicy: number;
 }
+
+/** Lowest TLS version every TLS port accepts (RFC 8996 deprecates 1.0 and 1.1). */
+export const TLS_VERSIONS = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'] as const;
+export type TlsVersion = (typeof TLS_VERSIONS)[number];
+
+/**
+ * The one login limiter of every protocol (SMTP AUTH, IMAP, POP3, ManageSieve), kept by
+ * the LDAP bridge; README "Security" explains each number.
+ */
+export interface AuthLimits {
+  /** Failures are counted over this sliding window. */
+  windowSeconds: number;
+  /** After this many failures (from one IP, or against one account) every attempt waits delaySeconds. */
+  delayAfter: number;
+  delaySeconds: number;
+  /** Failures from one IP before that IP is refused for lockSeconds. */
+  ipLockAfter: number;
+  /** Failures against one account (from any IP) before that account is refused for lockSeconds. */
+  accountLockAfter: number;
+  lockSeconds: number;
+}
+
+export const DEFAULT_AUTH_LIMITS: AuthLimits = {
+  windowSeconds: 900,
+  delayAfter: 3,
+  // Dovecot answers every failed login after auth_failure_delay (2 s, counted from the
+  // request's start) anyway: the delay must exceed it to slow IMAP/POP3/ManageSieve.
+  delaySeconds: 5,
+  ipLockAfter: 10,
+  accountLockAfter: 30,
+  lockSeconds: 900,
+};
 
 export interface Settings {
   dataDir: string;
@@ -47,6 +81,10 @@ export interface Settings {
   ldap: { baseDn: string };
   /** Largest message accepted, in bytes. */
   maxMessageSize: number;
+  /** Lowest TLS version accepted (loadSettings always sets it; absent means TLSv1.2). */
+  tlsMinVersion?: TlsVersion;
+  /** Login limiter numbers (loadSettings always sets them; absent means the defaults). */
+  authLimits?: AuthLimits;
 }
 
 /**
@@ -73,6 +111,7 @@ export const DEFAULT_PORTS: Ports = {
   ldap: 3890,
   api: 3080,
   spamd: 2783,
+  authPolicy: 3891,
 };
 
 const portSchema = { type: 'integer', minimum: 1, maximum: 65535 };
@@ -108,15 +147,22 @@ const fileSchema = {
       properties: { baseDn: { type: 'string', pattern: '^([a-zA-Z]+=[^,=]+)(,[a-zA-Z]+=[^,=]+)*$' } },
     },
     maxMessageSize: { type: 'integer', minimum: 1024 },
+    tlsMinVersion: { enum: TLS_VERSIONS },
+    authLimits: {
+      type: 'object',
+      additionalProperties: false,
+      properties: Object.fromEntries(Object.keys(DEFAULT_AUTH_LIMITS).map((k) => [k, { type: 'integer', minimum: 1 }])),
+    },
   },
 } as const;
 
 /** The local resolver's default port (unprivileged, loopback only). */
 export const DEFAULT_UNBOUND_PORT = 2553;
 
-type FileSettings = Partial<Omit<Settings, 'dataDir' | 'ports' | 'ldap' | 'unbound'>> & {
+type FileSettings = Partial<Omit<Settings, 'dataDir' | 'ports' | 'ldap' | 'unbound' | 'authLimits'>> & {
   unbound?: { enabled: boolean; port?: number; forwarders?: string[] };
   ports?: Partial<Ports>;
+  authLimits?: Partial<AuthLimits>;
   ldap?: { baseDn?: string };
 };
 
@@ -150,6 +196,8 @@ export function loadSettings(dataDir = defaultDataDir(), env: NodeJS.ProcessEnv 
     maxMessageSize: file.maxMessageSize ?? 25 * 1024 * 1024,
     ...(file.dnsTimeoutMs !== undefined ? { dnsTimeoutMs: file.dnsTimeoutMs } : {}),
     ...(file.rdnsReject !== undefined ? { rdnsReject: file.rdnsReject } : {}),
+    tlsMinVersion: file.tlsMinVersion ?? 'TLSv1.2',
+    authLimits: { ...DEFAULT_AUTH_LIMITS, ...file.authLimits },
   };
   if (file.unbound?.enabled) useLocalResolver(settings, file.unbound, dnsEnv !== undefined || file.dnsServers !== undefined);
   checkSettings(settings);
@@ -200,6 +248,8 @@ function checkSettings(settings: Settings): void {
   if (resolverPort !== undefined && seen.has(resolverPort)) {
     throw new ConfigError(`unbound.port and ports.${seen.get(resolverPort) ?? ''} are both ${resolverPort}`);
   }
+  const limits = settings.authLimits ?? DEFAULT_AUTH_LIMITS;
+  if (limits.delayAfter > limits.ipLockAfter) throw new ConfigError('authLimits.delayAfter must not exceed authLimits.ipLockAfter');
   for (const server of settings.dnsServers) {
     if (!/^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-fA-F:]+\])(:\d{1,5})?$/.test(server)) {
       throw new ConfigError(`dnsServers: '${server}' is not ip[:port]`);

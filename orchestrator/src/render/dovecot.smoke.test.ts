@@ -5,6 +5,7 @@
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -35,6 +36,9 @@ asRoot('Dovecot running the rendered config', () => {
   let dovecot: ChildProcess;
   let exited: Promise<void>;
   let log = '';
+  /** Stand-in for the bridge's login limiter (auth policy protocol): allows all, records. */
+  let policy: http.Server;
+  const policyCalls: string[] = [];
 
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dovecot-smoke-'));
@@ -50,10 +54,21 @@ asRoot('Dovecot running the rendered config', () => {
     const ldapPort = await new Promise<number>((resolve) => {
       bridge.listen(0, '127.0.0.1', () => resolve(bridge.address().port));
     });
+    policy = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (d: Buffer) => (body += d.toString()));
+      req.on('end', () => {
+        policyCalls.push(`${req.url ?? ''} ${body}`);
+        res.end('{"status":0,"msg":""}');
+      });
+    });
+    const authPolicy = await new Promise<number>((resolve) => {
+      policy.listen(0, '127.0.0.1', () => resolve((policy.address() as net.AddressInfo).port));
+    });
     const [imap, imaps, pop3s, managesieve] = await freePorts(4);
     settings = {
       dataDir, hostname: 'mail.example.test', dnsServers: [], bindAddress: '127.0.0.1',
-      ports: { ...DEFAULT_PORTS, imap: imap!, imaps: imaps!, pop3s: pop3s!, managesieve: managesieve! },
+      ports: { ...DEFAULT_PORTS, imap: imap!, imaps: imaps!, pop3s: pop3s!, managesieve: managesieve!, authPolicy },
       ldap: { baseDn: BASE }, maxMessageSize: 1 << 20,
     };
     installDovecotConfig({ settings, paths, mailUser, ldapServicePassword: SERVICE_PASSWORD, ldapPort });
@@ -69,6 +84,8 @@ asRoot('Dovecot running the rendered config', () => {
       await exited;
     }
     bridge.close();
+    policy.closeAllConnections();
+    policy.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -167,6 +184,13 @@ asRoot('Dovecot running the rendered config', () => {
     };
     expect(await pop3('alice@example.test')).toMatch(/^\+OK Logged in/);
     expect(await pop3('bob@example.test')).toMatch(/^-ERR \[AUTH\]/);
+  });
+
+  it('asks the login limiter before each password check and reports the outcome', () => {
+    const allow = policyCalls.find((c) => c.startsWith('/?command=allow '));
+    expect(JSON.parse(allow?.slice(allow.indexOf(' ') + 1) ?? '{}')).toMatchObject({ remote: '127.0.0.1', protocol: 'imap' });
+    const report = policyCalls.find((c) => c.startsWith('/?command=report '));
+    expect(JSON.parse(report?.slice(report.indexOf(' ') + 1) ?? '{}')).toHaveProperty('success');
   });
 
   it('stops on SIGTERM, having logged no errors', async () => {

@@ -13,6 +13,7 @@ import type { DataPaths } from '../config/paths';
 import { ConfigError, type Settings } from '../config/settings';
 import { dovecotSpamContext } from './dovecot-spam';
 import { installValidated, renderTemplate, templateDir, type RenderedFile } from './files';
+import { authPolicyNonce, authPolicyUrl, tlsPolicy } from './security';
 
 export interface DovecotInput {
   settings: Settings;
@@ -115,6 +116,8 @@ function templateContext(input: DovecotInput): object {
     },
     tlsCert: paths.tlsCert,
     tlsKey: paths.tlsKey,
+    tls: tlsPolicy(settings),
+    authPolicy: { url: authPolicyUrl(settings), nonce: authPolicyNonce(input.ldapServicePassword) },
     mailUser: { uid: mailUser.uid, gid: mailUser.gid },
     vmailDir: paths.vmail,
     passdbArgs: path.join(paths.dovecotConfigDir, LDAP_PASSDB_FILE),

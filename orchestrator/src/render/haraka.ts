@@ -13,6 +13,7 @@ import { ConfigError, MAX_MESSAGE_SIZE_LIMIT, PROJECT_ROOT, type Settings } from
 import { DEFAULT_DNSBL_ZONES } from '../services/dnsbl';
 import { renderDnsListFile } from './dnsbl';
 import { installValidated, renderTemplate, templateDir, type RenderedFile } from './files';
+import { authPolicyUrl, tlsPolicy } from './security';
 
 export interface HarakaInput {
   settings: Settings;
@@ -124,6 +125,8 @@ function templateContext(input: HarakaInput): object {
     queueDir: harakaQueueDir(paths),
     tlsKey: paths.tlsKey,
     tlsCert: paths.tlsCert,
+    tls: tlsPolicy(settings),
+    authPolicyUrl: authPolicyUrl(settings),
     lmtp: { socket: input.lmtpSocket, ...LMTP },
     routingHookTimeoutSeconds: ROUTING_HOOK_TIMEOUT_SECONDS,
     // paths.run lies under the same root as harakaDir, which checkInput vets.
@@ -196,12 +199,13 @@ function expectedValues(input: HarakaInput): Expected {
   return {
     'smtp.ini': { main: { listen: context.listen, smtps_port: settings.ports.submissions, nodes: 0 } },
     'connection.ini': { max: { bytes: messageSizeCeiling(settings) } },
-    'tls.ini': { main: { key: input.paths.tlsKey, cert: input.paths.tlsCert, minVersion: 'TLSv1.2' } },
+    'tls.ini': { main: { key: input.paths.tlsKey, cert: input.paths.tlsCert, ...tlsExpected(settings) } },
     'mail-routing.ini': { main: { lmtp_socket: input.lmtpSocket }, ldap, ...(input.srsSecret ? { srs: { secret: input.srsSecret } } : {}) },
     'mail-auth.ini': {
       main: { submission_ports: `${settings.ports.submission},${settings.ports.submissions}` },
       limits: { max_bytes: settings.maxMessageSize },
       ldap,
+      auth_policy: { url: authPolicyUrl(settings) },
       ...(input.internalSubmitPassword ? { internal: { password: input.internalSubmitPassword } } : {}),
     },
     'mail-outbound.ini': { main: { control_socket: harakaControlSocket(input.paths) } },
@@ -212,6 +216,11 @@ function expectedValues(input: HarakaInput): Expected {
     'spf.ini': { skip: { relaying: 'true', auth: 'true' } },
     'dns-list.ini': { main: { zones: (input.dnsblZones ?? DEFAULT_DNSBL_ZONES).join(','), search: 'all' } },
   };
+}
+
+function tlsExpected(settings: Settings): Record<string, string> {
+  const { minVersion, legacyCiphers } = tlsPolicy(settings);
+  return legacyCiphers ? { minVersion, ciphers: legacyCiphers } : { minVersion };
 }
 
 // Runs in a child so haraka-config's file watchers and module state stay out of the

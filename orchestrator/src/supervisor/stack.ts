@@ -94,7 +94,7 @@ async function checkNothingRunning(settings: Settings, paths: DataPaths): Promis
     if (err instanceof Error && err.message.startsWith('the mail server')) throw err;
   }
   for (const [name, port] of Object.entries(settings.ports)) {
-    const host = name === 'ldap' || name === 'spamd' ? '127.0.0.1' : name === 'api' ? apiBindAddress(settings) : settings.bindAddress;
+    const host = name === 'ldap' || name === 'spamd' || name === 'authPolicy' ? '127.0.0.1' : name === 'api' ? apiBindAddress(settings) : settings.bindAddress;
     if (await probeTcp(host, port)) throw new Error(`port ${port} (${name}) is already in use on ${host}`);
   }
 }

@@ -12,6 +12,8 @@ export interface AuthConfig {
   internalPassword: string;
   /** The live message size limit in bytes (RFC 1870); set at run time through the API. */
   maxMessageBytes: number;
+  /** The login limiter's URL (Dovecot's auth policy protocol); '' = none. */
+  authPolicyUrl: string;
   directory: DirectoryConfig;
 }
 
@@ -20,6 +22,7 @@ export function parseAuthConfig(reader: IniReader): AuthConfig {
     submissionPorts: reader.ports('main', 'submission_ports'),
     internalPassword: reader.string('internal', 'password'),
     maxMessageBytes: reader.int('limits', 'max_bytes', 1024, MAX_BYTES_CEILING),
+    authPolicyUrl: reader.string('auth_policy', 'url'),
     directory: readDirectoryConfig(reader),
   };
 }

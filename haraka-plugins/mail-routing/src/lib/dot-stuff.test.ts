@@ -20,6 +20,11 @@ describe('DotStuffer (RFC 5321 §4.5.2)', () => {
     expect(await stuff('a\nb\r\nc\n')).toBe('a\r\nb\r\nc\r\n.\r\n');
   });
 
+  it('turns bare CR into CRLF, also when the CR ends a chunk', async () => {
+    expect(await stuff('a\rb\r\r\nc')).toBe('a\r\nb\r\n\r\nc\r\n.\r\n');
+    expect(await stuff('a\r', '.b\r', '\n')).toBe('a\r\n..b\r\n.\r\n');
+  });
+
   it('adds the missing final line end', async () => {
     expect(await stuff('no newline')).toBe('no newline\r\n.\r\n');
     expect(await stuff('ends in CR\r')).toBe('ends in CR\r\n.\r\n');
@@ -36,5 +41,26 @@ describe('DotStuffer (RFC 5321 §4.5.2)', () => {
 
   it('does not stuff a dot in the middle of a line', async () => {
     expect(await stuff('a.b\r\n', 'c', '.d\r\n')).toBe('a.b\r\nc.d\r\n.\r\n');
+  });
+});
+
+/**
+ * SMTP smuggling (test/smuggling.test.ts) against our own LMTP client: whatever a stored
+ * message holds — fake ends of data, bare CR/LF — the stream to Dovecot has exactly one
+ * line made of a single dot (the terminator), and every line ends in CRLF.
+ */
+describe('DotStuffer never emits a bare "." line before the end', () => {
+  const fakeEnds = ['\n.\n', '\n.\r\n', '\r.\r', '\r\n.\n', '\r\n.\r', '\r.\r\n', '\r\n.\r\r\n', '\n..\n', '\r\n.\r\n', '.\r\n'];
+  it.each(fakeEnds)('in a message holding %j, in one chunk or split at every byte', async (fakeEnd) => {
+    const message = `Subject: x\r\n\r\nfirst${fakeEnd}MAIL FROM:<a@b>\r\nsecond${fakeEnd}`;
+    for (const out of [await stuff(message), await stuff(...message.split(''))]) {
+      expect(out.endsWith('\r\n.\r\n')).toBe(true);
+      // Split the way Dovecot's LMTP reader does (at LF), and also at any CR.
+      for (const lines of [out.split('\n'), out.split(/\r?\n|\r/)]) {
+        const dots = lines.filter((l) => l === '.' || l === '.\r');
+        expect(dots).toHaveLength(1);
+      }
+      expect(out.replace(/\r\n/g, '')).not.toContain('\n');
+    }
   });
 });
