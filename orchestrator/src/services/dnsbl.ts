@@ -3,6 +3,7 @@
  * haraka-plugin-dns-list asks each zone about every connecting public address
  * (RFC 5782 §2.1); the orchestrator renders them into its dns-list.ini.
  */
+import { installDnsListConfig } from '../render/dnsbl';
 import { invalid } from './errors';
 import type { MailServices } from './mail-services';
 
@@ -44,8 +45,10 @@ export function zonesFromSetting(stored: string | undefined): string[] {
   return value as string[];
 }
 
+/** Stores the zones and, when Haraka's config exists, rewrites dns-list.ini (Haraka rereads it). */
 export async function setDnsblZones(services: MailServices, text: string): Promise<string[]> {
   const zones = parseDnsblZones(text);
   await services.store.setServerSetting(DNSBL_SETTING, JSON.stringify(zones));
+  installDnsListConfig(services.paths, zones);
   return zones;
 }

@@ -4,7 +4,6 @@
  * running Haraka rereads at once.
  */
 import { getDnsblZones, setDnsblZones } from '../../services';
-import { installDnsListConfig } from '../../render/dnsbl';
 import type { CommandContext } from '../context';
 import { UsageError } from '../failure';
 import { arg, type Command } from './types';
@@ -12,8 +11,7 @@ import { arg, type Command } from './types';
 async function setZones(ctx: CommandContext, text: string | undefined): Promise<void> {
   if (text === undefined) throw new UsageError('give the zones, e.g. zen.spamhaus.org,bl.example.org');
   const zones = await setDnsblZones(ctx.services(), text);
-  installDnsListConfig(ctx.paths, zones);
-  ctx.done(`DNSBL zones: ${zones.join(', ')}`, { zones });
+  await ctx.done(`DNSBL zones: ${zones.join(', ')}`, { zones });
 }
 
 async function showZones(ctx: CommandContext): Promise<void> {

@@ -75,7 +75,7 @@ async function spamRules(ctx: CommandContext, args: ParsedArgs): Promise<void> {
     }
   }
   const result = await apply(ctx, { ...settings, rules });
-  ctx.done(`custom spam rules ${rules === '' ? 'cleared' : 'set'} (${liveNote(result)})`, { spamd: result.spamd });
+  await ctx.done(`custom spam rules ${rules === '' ? 'cleared' : 'set'} (${liveNote(result)})`, { spamd: result.spamd });
 }
 
 function aclLines(settings: SpamSettings): string[] {
@@ -107,7 +107,7 @@ async function spamAcl(ctx: CommandContext, args: ParsedArgs): Promise<void> {
   if (verb === 'show') return ctx.show({ acl: settings.acl }, () => aclLines(settings));
   const acl = verb === 'clear' ? { block: [], allow: [] } : { block: block ?? settings.acl.block, allow: allow ?? settings.acl.allow };
   const result = await apply(ctx, { ...settings, acl });
-  ctx.done(`spam block/allow lists ${verb === 'clear' ? 'cleared' : 'set'} (${liveNote(result)})`, { acl, spamd: result.spamd });
+  await ctx.done(`spam block/allow lists ${verb === 'clear' ? 'cleared' : 'set'} (${liveNote(result)})`, { acl, spamd: result.spamd });
 }
 
 function parseScore(text: string | undefined, name: string, offAllowed: boolean): number | null | undefined {
@@ -135,7 +135,7 @@ async function spamThresholds(ctx: CommandContext, args: ParsedArgs): Promise<vo
     throw new CliError((err as Error).message);
   }
   const result = await apply(ctx, { ...settings, thresholds });
-  ctx.done(`spam thresholds set (${liveNote(result)})`, { thresholds, spamd: result.spamd });
+  await ctx.done(`spam thresholds set (${liveNote(result)})`, { thresholds, spamd: result.spamd });
 }
 
 export const spamSettingsCommands: Command[] = [
