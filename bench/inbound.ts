@@ -10,16 +10,16 @@
  * Postfix answers 250 once the message is in its own queue and delivers later; ours answers
  * after Dovecot stored it. Both are timed to "stored", which is what the issue asks.
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { waitForStored } from './lib/maildir';
+import { waitForPort } from './lib/net';
 import { PrivatePostfix } from './lib/postfix';
 import { printTable, ratio, writeResult } from './lib/report';
 import { runSmtpSource } from './lib/smtp-source';
 import { freshMailbox, startBenchStack, type BenchStack } from './lib/stack';
-import { waitForPort } from './lib/net';
-import { freePort } from '../test/helpers/stack';
-import { execFileSync } from 'node:child_process';
 import { SmtpClient } from '../test/helpers/smtp';
+import { freePort } from '../test/helpers/stack';
 
 export type Target = 'ours' | 'postfix' | 'ceiling';
 const TARGETS: Target[] = ['ours', 'postfix', 'ceiling'];

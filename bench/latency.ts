@@ -61,6 +61,8 @@ async function deliverWhenRoutable(port: number, address: string, deadline: numb
     } catch {
       client = null; // the server hung up (too many refused RCPTs): reconnect
     }
+    // A pause between tries, so the sender does not take the CPU the change needs (±10 ms).
+    await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
 

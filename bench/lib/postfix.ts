@@ -127,11 +127,28 @@ export class PrivatePostfix {
     }
   }
 
-  stop(): void {
+  /** `postfix stop` only signals the master: wait until it has gone before removing its dirs. */
+  async stop(): Promise<void> {
+    let master = NaN;
+    try {
+      master = Number(fs.readFileSync(path.join(this.dir, 'queue', 'pid', 'master.pid'), 'utf8').trim());
+    } catch {
+      // never started
+    }
     try {
       this.run('stop');
+      for (let i = 0; i < 200 && Number.isInteger(master) && alive(master); i++) await new Promise((resolve) => setTimeout(resolve, 50));
     } finally {
       if (!process.env['KEEP_BENCH_DATA']) fs.rmSync(this.dir, { recursive: true, force: true });
     }
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
