@@ -3,14 +3,13 @@
  * outbound queue → a loopback "remote MX" found through the loopback DNS server.
  * Reports messages/s accepted on the submission port (each 250 means queued and
  * fsync'd) and delivered end to end (until the MX has every message), for a few
- * client concurrencies. Run: `npm run bench` (after `npm run setup`).
+ * client concurrencies. Run: `npm run bench -- outbound`.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import nodemailer from 'nodemailer';
 import { PASSWORDS } from '../test/helpers/fixtures';
 import type { RemoteMx } from '../test/helpers/remote-mx';
 import { startWorld } from '../test/helpers/world';
+import { printTable, writeResult } from './lib/report';
 
 const MESSAGES = Number(process.env['BENCH_MESSAGES'] ?? 400);
 const CONCURRENCY = (process.env['BENCH_CONCURRENCY'] ?? '1,4,16').split(',').map(Number);
@@ -55,7 +54,7 @@ async function runOnce(port: number, mx: RemoteMx, concurrency: number, tag: str
   return { concurrency, messages: MESSAGES, acceptedPerSecond: MESSAGES / accepted, deliveredPerSecond: MESSAGES / delivered };
 }
 
-async function main(): Promise<void> {
+export async function main(): Promise<void> {
   const world = await startWorld();
   const { mx, t } = world;
   const rows: Row[] = [];
@@ -67,20 +66,10 @@ async function main(): Promise<void> {
   } finally {
     await world.stop();
   }
-  console.log('outbound (submission 587 → DKIM → queue → loopback MX), ~2 KB messages');
-  console.log('concurrency | messages | accepted msg/s | delivered msg/s');
-  for (const r of rows) {
-    console.log(`${String(r.concurrency).padStart(11)} | ${String(r.messages).padStart(8)} | ${r.acceptedPerSecond.toFixed(1).padStart(14)} | ${r.deliveredPerSecond.toFixed(1).padStart(15)}`);
-  }
-  const out = path.join(__dirname, '..', '..', 'results');
-  fs.mkdirSync(out, { recursive: true });
-  fs.writeFileSync(path.join(out, 'outbound.json'), `${JSON.stringify({ date: new Date().toISOString(), rows }, null, 2)}\n`);
+  printTable(
+    'outbound: submission 587 → DKIM → queue → loopback MX, ~2 KB messages, msgs/s',
+    ['concurrency', 'messages', 'accepted msg/s', 'delivered msg/s'],
+    rows.map((r) => [r.concurrency, r.messages, r.acceptedPerSecond, r.deliveredPerSecond]),
+  );
+  writeResult('outbound', { rows });
 }
-
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);

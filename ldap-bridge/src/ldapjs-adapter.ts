@@ -258,6 +258,10 @@ export function createLdapServer<P>(handlers: LdapHandlers<P>): LdapServer {
   server.on('error', (err) => handlers.internalError?.({ operation: 'server' }, err));
   const sockets = new Set<net.Socket>();
   server.server.on('connection', (socket: net.Socket) => {
+    // ldapjs writes a search's entries and its SearchResultDone separately: with Nagle on,
+    // the last small write waits for the client's delayed ACK, ~40 ms per lookup (measured:
+    // 44 ms per route search, bench/README.md). Every RCPT and login pays each lookup.
+    socket.setNoDelay(true);
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
