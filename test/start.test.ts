@@ -10,10 +10,13 @@ import { dataPaths, MailServices, SqliteStore } from '@mail/orchestrator';
 import { imapCanLogin } from './helpers/fixtures';
 import { freePorts } from './helpers/stack';
 
+/** Every stack this file started; one still running after a failed assertion is stopped. */
+const started: ChildProcess[] = [];
 const START = path.resolve(__dirname, '..', 'orchestrator', 'dist', 'cli', 'start.js');
 
 function start(dataDir: string): { child: ChildProcess; output: () => string; ready: Promise<void> } {
   const child = spawn(process.execPath, [START], { env: { ...process.env, MAIL_DATA_DIR: dataDir, MAIL_HOSTNAME: 'mail.test' } });
+  started.push(child);
   let output = '';
   const ready = new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer): void => {
@@ -42,6 +45,10 @@ function alive(pid: number): boolean {
     return false;
   }
 }
+
+afterAll(async () => {
+  for (const child of started) if (child.exitCode === null && child.signalCode === null) await stop(child);
+});
 
 it('starts, prints the endpoints, stops cleanly and keeps data across runs', async () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mail-start-'));
