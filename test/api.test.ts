@@ -141,7 +141,8 @@ describe('domains', () => {
     expect(await api.call('POST', '/api/v1/domains', { body: { domain: 'New.Test' } })).toMatchObject({ status: 201, body: { domain: 'new.test' } });
     const list = (await api.call('GET', '/api/v1/domains')).body as { domains: { domain: string }[] };
     expect(list.domains.map((d) => d.domain)).toEqual(['acme.test', 'new.test', 'other.test']);
-    expect((await api.call('GET', '/api/v1/domains/new.test')).body).toMatchObject({ domain: 'new.test' });
+    // A new domain receives mail (incoming on) unless switched off: see the README.
+    expect((await api.call('GET', '/api/v1/domains/new.test')).body).toMatchObject({ domain: 'new.test', incoming: true });
     expect((await api.call('DELETE', '/api/v1/domains/new.test')).status).toBe(204);
     expectError(await api.call('GET', '/api/v1/domains/new.test'), 404, 'not_found');
   });
@@ -236,6 +237,26 @@ describe('per-domain settings', () => {
     expect((await api.call('POST', '/api/v1/mail/other.test/catch_all', { body: { addresses: ['carol@acme.test'] } })).body).toEqual({ addresses: ['carol@acme.test'] });
     expectError(await api.call('POST', '/api/v1/mail/other.test/catch_all', { body: { addresses: ['ghost@acme.test'] } }), 404, 'not_found');
     expect(await api.services.getCatchAll('other.test')).toEqual(['carol@acme.test']);
+  });
+
+  it('enable: incoming mail on by default, switched off and on again, shown by the domain read', async () => {
+    expect((await api.call('GET', '/api/v1/mail/other.test/enable')).body).toEqual({ enabled: true });
+    expect((await api.call('POST', '/api/v1/mail/Other.Test/enable', { body: { enabled: false } })).body).toEqual({ enabled: false });
+    expect((await api.store.getDomain('other.test'))?.incoming).toBe(false);
+    expect((await api.call('GET', '/api/v1/domains/other.test')).body).toMatchObject({ domain: 'other.test', incoming: false });
+    const listed = (await api.call('GET', '/api/v1/domains')).body as { domains: { domain: string; incoming: boolean }[] };
+    expect(listed.domains.map((d) => [d.domain, d.incoming])).toEqual([['acme.test', true], ['other.test', false]]);
+    expect((await api.call('POST', '/api/v1/mail/other.test/enable', { body: { enabled: true } })).body).toEqual({ enabled: true });
+    expect((await api.call('GET', '/api/v1/mail/other.test/enable')).body).toEqual({ enabled: true });
+  });
+
+  it('enable: refuses a bad body (400) and an unknown domain (404), changing nothing', async () => {
+    for (const body of [{}, { enabled: 'no' }, { enabled: false, extra: 1 }]) {
+      expectError(await api.call('POST', '/api/v1/mail/acme.test/enable', { body }), 400, 'validation_failed');
+    }
+    expectError(await api.call('POST', '/api/v1/mail/ghost.test/enable', { body: { enabled: false } }), 404, 'not_found');
+    expectError(await api.call('GET', '/api/v1/mail/ghost.test/enable'), 404, 'not_found');
+    expect((await api.store.getDomain('acme.test'))?.incoming).toBe(true);
   });
 
   it('mail_from_validation: on by default, off allows masquerading', async () => {

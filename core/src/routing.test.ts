@@ -65,4 +65,33 @@ describe('resolveRecipient', () => {
     });
     expect(await resolveRecipient('x@acme.test', d)).toEqual({ kind: 'reject', reason: 'unknown' });
   });
+
+  describe('a domain with incoming mail off (send-only)', () => {
+    const sendOnly: RoutingDirectory = {
+      ...directory({
+        domains: ['acme.test', 'other.test'],
+        mailboxes: [{ address: 'alice@acme.test', active: true }, { address: 'dave@other.test', active: true }],
+        aliases: { 'al@acme.test': 'alice@acme.test', 'alice@other.test': 'alice@acme.test' },
+        catchAll: { 'acme.test': ['alice@acme.test'] },
+      }),
+      receivesMail: async (d) => d !== 'acme.test',
+      findList: async (a) => (a === 'team@acme.test' ? { address: a, members: ['dave@other.test'], membersOnly: false, active: true } : undefined),
+    };
+
+    it.each(['alice@acme.test', 'al@acme.test', 'alice+tag@acme.test', 'team@acme.test', 'nobody@acme.test'])(
+      'refuses %s (mailbox, alias, subaddress, list, catch-all alike)',
+      async (address) => {
+        expect(await resolveRecipient(address, sendOnly)).toEqual({ kind: 'reject', reason: 'no-incoming' });
+      },
+    );
+
+    it('still routes the other domains, even an alias there pointing into the send-only domain', async () => {
+      expect(await resolveRecipient('dave@other.test', sendOnly)).toEqual({ kind: 'deliver', mailboxes: ['dave@other.test'], via: 'mailbox' });
+      expect(await resolveRecipient('alice@other.test', sendOnly)).toEqual({ kind: 'deliver', mailboxes: ['alice@acme.test'], via: 'alias' });
+    });
+
+    it('is never relayed: an unknown domain stays nonlocal, the send-only one stays local', async () => {
+      expect(await resolveRecipient('x@elsewhere.test', sendOnly)).toEqual({ kind: 'nonlocal' });
+    });
+  });
 });

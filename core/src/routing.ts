@@ -13,6 +13,11 @@ export interface MailboxRecord {
 /** What routing needs to know about the directory (answered live from the store). */
 export interface RoutingDirectory {
   isLocalDomain(domain: string): Promise<boolean>;
+  /**
+   * Whether a local domain receives mail (spec "Enable Email"); absent: every local
+   * domain does. A send-only domain's mailboxes still log in and send.
+   */
+  receivesMail?(domain: string): Promise<boolean>;
   findMailbox(address: string): Promise<MailboxRecord | undefined>;
   /** The mailbox an alias points at, if the address is an alias. */
   findAliasTarget(address: string): Promise<MailboxRecord | undefined>;
@@ -24,7 +29,7 @@ export interface RoutingDirectory {
 
 export type Route =
   | { kind: 'deliver'; mailboxes: string[]; via: 'mailbox' | 'alias' | 'catchall' }
-  | { kind: 'reject'; reason: 'unknown' | 'disabled' | 'invalid' }
+  | { kind: 'reject'; reason: 'unknown' | 'disabled' | 'invalid' | 'no-incoming' }
   | { kind: 'nonlocal' }
   | ListRoute;
 
@@ -37,6 +42,9 @@ async function resolveWithin(address: string, dir: RoutingDirectory, listPath: r
   const parsed = parseAddress(address);
   if (!parsed) return { kind: 'reject', reason: 'invalid' };
   if (!(await dir.isLocalDomain(parsed.domain))) return { kind: 'nonlocal' };
+  // Incoming off: every address of the domain (mailbox, alias, list, catch-all) is
+  // refused, from outside and from local senders alike. Still local, so never relayed.
+  if (dir.receivesMail && !(await dir.receivesMail(parsed.domain))) return { kind: 'reject', reason: 'no-incoming' };
 
   const exact = await findDirect(formatAddress(parsed.local, parsed.domain), dir);
   const base = stripSubaddress(parsed.local);

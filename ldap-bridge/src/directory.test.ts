@@ -109,9 +109,12 @@ describe('aliases, lists, domains, users and groups', () => {
     expect(await search(under('mailinglists'), { scope: 'one' })).toEqual([]);
   });
 
-  it('publishes domains with their masquerade flag', async () => {
+  it('publishes domains with their masquerade and incoming flags', async () => {
     expect(await search(under('domains'), { filter: '(cn=other.org)' })).toEqual([
-      { dn: [`cn=other.org,ou=domains,${BASE_DN}`], objectclass: ['mailDomain'], cn: ['other.org'], domain: ['other.org'], domainmasquerade: ['TRUE'] },
+      {
+        dn: [`cn=other.org,ou=domains,${BASE_DN}`], objectclass: ['mailDomain'], cn: ['other.org'], domain: ['other.org'],
+        domainmasquerade: ['TRUE'], domainincoming: ['TRUE'],
+      },
     ]);
     expect((await search(under('domains'), { filter: '(objectclass=mailDomain)' })).length).toBe(2);
   });

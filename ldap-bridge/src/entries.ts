@@ -102,6 +102,8 @@ export function domainEntry(base: readonly DnPart[], domain: DomainRow): Entry {
     cn: domain.name,
     domain: domain.name,
     domainMasquerade: flag(domain.masquerade),
+    // FALSE: send-only (routing refuses its addresses; see core/src/routing.ts).
+    domainIncoming: flag(domain.incoming),
     // The per-domain signature for submitted mail (haraka-plugin-mail-signature); absent = none.
     mailSignatureText: domain.signatureText ?? undefined,
     mailSignatureHtml: domain.signatureHtml ?? undefined,

@@ -121,4 +121,17 @@ describe('routes', () => {
     await f.services.setMailboxActive('carol@example.com', false);
     expect(await route('carol@example.com')).toMatchObject({ kind: 'reject', reason: 'disabled' });
   });
+
+  it('refuses every address of a domain while its incoming mail is off, at once', async () => {
+    await f.services.setIncoming('other.org', false);
+    for (const address of ['bob@other.org', 'bob+x@other.org', 'alice@other.org', 'whoever@other.org']) {
+      expect(await route(address)).toMatchObject({ kind: 'reject', reason: 'no-incoming', mailboxes: [] });
+    }
+    // The other domain is untouched; the domain entry says so too.
+    expect(await route('alice@example.com')).toMatchObject({ kind: 'deliver', mailboxes: ['alice@example.com'] });
+    const { searchEntries } = await ldap.search(`cn=other.org,ou=domains,${BASE_DN}`, { scope: 'base' });
+    expect(searchEntries[0]?.['domainIncoming']).toBe('FALSE');
+    await f.services.setIncoming('other.org', true);
+    expect(await route('bob@other.org')).toMatchObject({ kind: 'deliver', mailboxes: ['bob@other.org'] });
+  });
 });

@@ -8,6 +8,7 @@ describe('parseRoute', () => {
 
   it('reads rejections and foreign addresses', () => {
     expect(parseRoute({ dn: 'cn=x', routeKind: 'reject', routeReason: 'disabled' })).toEqual({ kind: 'reject', reason: 'disabled' });
+    expect(parseRoute({ dn: 'cn=x', routeKind: 'reject', routeReason: 'no-incoming' })).toEqual({ kind: 'reject', reason: 'no-incoming' });
     expect(parseRoute({ dn: 'cn=x', routeKind: 'nonlocal' })).toEqual({ kind: 'nonlocal' });
   });
 

@@ -48,7 +48,7 @@ export class Attributes {
 }
 
 const ROUTE_VIA = ['mailbox', 'alias', 'catchall'] as const;
-const ROUTE_REASONS = ['unknown', 'disabled', 'invalid'] as const;
+const ROUTE_REASONS = ['unknown', 'disabled', 'invalid', 'no-incoming'] as const;
 
 function oneOf<T extends string>(allowed: readonly T[], value: string, what: string): T {
   const found = allowed.find((a) => a === value);

@@ -71,7 +71,20 @@ describe('mailctl directory commands', () => {
     ok(await mailctl('domain', 'set', 'other.org', '--masquerade', 'on'));
     const { domains } = okJson<{ domains: { name: string; masquerade: boolean }[] }>(await mailctl('domain', 'list', '--json'));
     expect(domains.map((d) => [d.name, d.masquerade])).toEqual([['example.com', false], ['other.org', true]]);
-    expect(ok(await mailctl('domain', 'list'))).toMatch(/^DOMAIN +MASQUERADE +CREATED\nexample\.com +no /);
+    expect(ok(await mailctl('domain', 'list'))).toMatch(/^DOMAIN +INCOMING +MASQUERADE +CREATED\nexample\.com +yes +no /);
+    ok(await mailctl('domain', 'set', 'other.org', '--masquerade', 'off'));
+  });
+
+  test('domain set --incoming: on by default, off makes the domain send-only', async () => {
+    type Listed = { domains: { name: string; incoming: boolean; masquerade: boolean }[] };
+    const listed = async () => okJson<Listed>(await mailctl('domain', 'list', '--json')).domains.map((d) => [d.name, d.incoming, d.masquerade]);
+    expect(await listed()).toEqual([['example.com', true, false], ['other.org', true, false]]);
+    const off = okJson(await mailctl('domain', 'set', 'Other.org', '--incoming', 'off', '--json'));
+    expect(off).toMatchObject({ ok: true, message: 'incoming mail off for Other.org', incoming: false });
+    expect(await listed()).toEqual([['example.com', true, false], ['other.org', false, false]]);
+    expect(ok(await mailctl('domain', 'list'))).toMatch(/^other\.org +no +no /m);
+    ok(await mailctl('domain', 'set', 'other.org', '--incoming', 'on', '--masquerade', 'on'));
+    expect(await listed()).toEqual([['example.com', true, false], ['other.org', true, true]]);
     ok(await mailctl('domain', 'set', 'other.org', '--masquerade', 'off'));
   });
 
@@ -256,6 +269,10 @@ describe('mailctl refuses bad input and changes nothing', () => {
     ['no password', ['user', 'add', 'carol'], USAGE, /--password-stdin is required/],
     ['an unknown member', ['group', 'add', 'crew', '--members', 'alice,ghost'], ERROR, /user ghost does not exist/],
     ['a bad on|off', ['domain', 'set', 'example.com', '--masquerade', 'maybe'], USAGE, /on or off/],
+    ['a bad --incoming', ['domain', 'set', 'example.com', '--incoming', 'yes'], USAGE, /on or off/],
+    ['a bad --incoming with a good --masquerade', ['domain', 'set', 'example.com', '--masquerade', 'on', '--incoming', ''], USAGE, /incoming/],
+    ['domain set without a setting', ['domain', 'set', 'example.com'], USAGE, /--incoming on\|off or --masquerade on\|off/],
+    ['--incoming for an unknown domain', ['domain', 'set', 'ghost.org', '--incoming', 'off'], ERROR, /domain ghost\.org does not exist/],
     ['an unknown catch-all target', ['catchall', 'set', 'example.com', 'nobody@example.com'], ERROR, /does not exist/],
     ['an unknown mailbox', ['mailbox', 'show', 'nobody@example.com'], ERROR, /mailbox nobody@example\.com does not exist/],
     ['an unknown flag', ['domain', 'add', 'new.org', '--frobnicate'], USAGE, /unknown option '--frobnicate'.*usage: mailctl domain add NAME/],

@@ -79,6 +79,18 @@ export class MailServices {
     await this.guard(this.store.setDomainMasquerade(await this.requireDomain(name), allowed));
   }
 
+  async getIncoming(name: string): Promise<boolean> {
+    const domain = name.trim().toLowerCase();
+    const row = await this.store.getDomain(domain);
+    if (!row) throw notFound(`domain ${domain} does not exist`);
+    return row.incoming;
+  }
+
+  /** Incoming mail on or off for a domain; the bridge answers routing from the store, so it is live. */
+  async setIncoming(name: string, enabled: boolean): Promise<void> {
+    await this.guard(this.store.setDomainIncoming(await this.requireDomain(name), enabled));
+  }
+
   // ---- users and groups ----
 
   async addUser(username: string, password: string): Promise<void> {

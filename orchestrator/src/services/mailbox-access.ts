@@ -55,6 +55,7 @@ export function routingDirectoryFor(store: Store): RoutingDirectory {
   const record = (m: MailboxRow | undefined) => m && { address: m.address, active: m.active };
   return {
     isLocalDomain: async (domain) => (await store.getDomain(domain)) !== undefined,
+    receivesMail: async (domain) => (await store.getDomain(domain))?.incoming ?? true,
     findMailbox: async (address) => record(await store.getMailbox(address)),
     findAliasTarget: async (address) => {
       const alias = await store.getAlias(address);

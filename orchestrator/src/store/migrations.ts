@@ -102,4 +102,9 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX events_time ON events(time);
   CREATE INDEX events_type_time ON events(type, time);
   `,
+  // Per-domain incoming mail (spec "Enable Email"). On for every domain, old and new:
+  // existing installs add domains to receive mail; off makes a domain send-only.
+  `
+  ALTER TABLE domains ADD COLUMN incoming INTEGER NOT NULL DEFAULT 1;
+  `,
 ];

@@ -38,6 +38,7 @@ export function describeConstraint(err: Error): string {
 export interface DomainDbRow {
   name: string;
   masquerade: number;
+  incoming: number;
   relay: string | null;
   signature_text: string | null;
   signature_html: string | null;
@@ -48,6 +49,7 @@ export function toDomain(r: DomainDbRow): DomainRow {
   return {
     name: r.name,
     masquerade: r.masquerade === 1,
+    incoming: r.incoming === 1,
     relay: r.relay,
     signatureText: r.signature_text,
     signatureHtml: r.signature_html,

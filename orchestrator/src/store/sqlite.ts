@@ -181,6 +181,13 @@ export class SqliteStore implements Store {
     });
   }
 
+  setDomainIncoming(name: string, enabled: boolean): Promise<void> {
+    return this.write(() => {
+      const info = this.db.prepare('UPDATE domains SET incoming = ? WHERE name = ?').run(enabled ? 1 : 0, name);
+      this.expectChange(info.changes, `domain ${name}`);
+    });
+  }
+
   removeDomain(name: string): Promise<void> {
     return this.write(() => {
       this.expectChange(this.db.prepare('DELETE FROM domains WHERE name = ?').run(name).changes, `domain ${name}`);

@@ -8,6 +8,8 @@ export interface DomainRow {
   name: string;
   /** Masquerading allowed (FROM validation off). Off by default. */
   masquerade: boolean;
+  /** Receives mail from outside (MX, and local submission to it); off = send-only. On by default. */
+  incoming: boolean;
   /** Outbound relay settings as JSON (owned by the relay service); null = direct delivery. */
   relay: string | null;
   /** Per-domain signature appended to outbound mail; null = none. */
@@ -124,6 +126,7 @@ export interface Store {
   getDomain(name: string): Promise<DomainRow | undefined>;
   addDomain(name: string): Promise<void>;
   setDomainMasquerade(name: string, allowed: boolean): Promise<void>;
+  setDomainIncoming(name: string, enabled: boolean): Promise<void>;
   removeDomain(name: string): Promise<void>;
   setDomainRelay(name: string, relayJson: string | null): Promise<void>;
   setDomainSignature(name: string, text: string | null, html: string | null): Promise<void>;

@@ -16,6 +16,13 @@ describe('answerForRoute', () => {
     expect(answerForRoute({ kind: 'reject', reason }, 'nobody@x.test', true)).toEqual({ code: HookCode.DENY, message: text });
   });
 
+  it('refuses every address of a send-only domain with 550 5.7.1, authenticated or not', () => {
+    const message = '5.7.1 <a@x.test>: this domain does not receive mail here';
+    for (const relaying of [false, true]) {
+      expect(answerForRoute({ kind: 'reject', reason: 'no-incoming' }, 'a@x.test', relaying)).toEqual({ code: HookCode.DENY, message });
+    }
+  });
+
   it('never relays for an unauthenticated client', () => {
     expect(answerForRoute({ kind: 'nonlocal' }, 'far@away.test', false)).toEqual({
       code: HookCode.DENY,

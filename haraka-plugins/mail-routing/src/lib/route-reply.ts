@@ -11,6 +11,7 @@ const REJECT_TEXT: Record<Extract<Route, { kind: 'reject' }>['reason'], string> 
   unknown: 'no such mailbox here',
   disabled: 'mailbox disabled, not accepting messages',
   invalid: 'not a valid mailbox address',
+  'no-incoming': 'this domain does not receive mail here',
 };
 
 /**
@@ -25,6 +26,8 @@ export function answerForRoute(route: Route, recipient: string, relaying: boolea
       // A list's members-only policy is checked before this (see list-policy.ts).
       return { code: HookCode.OK };
     case 'reject':
+      // A send-only domain (incoming off): RFC 3463 §3.8 X.7.1, delivery not authorized.
+      if (route.reason === 'no-incoming') return { code: HookCode.DENY, message: `5.7.1 <${recipient}>: ${REJECT_TEXT[route.reason]}` };
       // RFC 3463 §3.2 X.1.1: bad destination mailbox address.
       return { code: HookCode.DENY, message: `5.1.1 <${recipient}>: ${REJECT_TEXT[route.reason]}` };
     case 'nonlocal':

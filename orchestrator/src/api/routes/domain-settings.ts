@@ -1,4 +1,4 @@
-/** Per-domain settings: catch_all, mail_from_validation (masquerading), relay, banner (signature). */
+/** Per-domain settings: enable (incoming mail), catch_all, mail_from_validation (masquerading), relay, banner (signature). */
 import { MASKED_PASSWORD, RELAY_PROVIDERS, type RelayInput } from '@mail/core';
 import { getDomainSettings, getRelay, setDomainSignature, setRelay } from '../../services';
 import { arrayOf, bool, int, obj, param, pathParams, str, type Route } from '../route';
@@ -25,6 +25,21 @@ const relayOut = obj(
 );
 
 export const domainSettingRoutes: Route[] = [
+  {
+    method: 'get', path: '/api/v1/mail/:domain/enable', tag: 'domain settings', role: 'admin',
+    summary: 'Whether the domain receives mail (false: send-only, RCPT TO its addresses gets 550 5.7.1)',
+    params: domainParam, response: validation,
+    handle: async (input, { services }) => ({ enabled: await services.getIncoming(param(input, 'domain')) }),
+  },
+  {
+    method: 'post', path: '/api/v1/mail/:domain/enable', tag: 'domain settings', role: 'admin', summary: 'Turn incoming mail on or off (live)',
+    params: domainParam, body: validation, response: validation,
+    async handle(input, { services }) {
+      const { enabled } = input.body as { enabled: boolean };
+      await services.setIncoming(param(input, 'domain'), enabled);
+      return { enabled };
+    },
+  },
   {
     method: 'get', path: '/api/v1/mail/:domain/catch_all', tag: 'domain settings', role: 'admin', summary: 'Mailboxes that take mail for unknown addresses',
     params: domainParam, response: catchAll,

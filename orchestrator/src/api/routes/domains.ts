@@ -1,16 +1,17 @@
 /** /api/v1/domains: the mail domains this server receives and sends for. */
 import { addMailDomain } from '../../services';
 import { notFound } from '../../services/errors';
-import { arrayOf, DOMAIN_NAME, obj, param, pathParams, str, type Route } from '../route';
+import { arrayOf, bool, DOMAIN_NAME, obj, param, pathParams, str, type Route } from '../route';
 
-const domain = obj({ domain: str(), creationTime: str() }, ['domain', 'creationTime']);
+// `incoming`: whether the domain receives mail (POST /api/v1/mail/:domain/enable switches it).
+const domain = obj({ domain: str(), incoming: bool(), creationTime: str() }, ['domain', 'incoming', 'creationTime']);
 
 export const domainRoutes: Route[] = [
   {
     method: 'get', path: '/api/v1/domains', tag: 'domains', role: 'admin', summary: 'List domains',
     response: obj({ domains: arrayOf(domain) }, ['domains']),
     handle: async (_in, { services }) => ({
-      domains: (await services.listDomains()).map((d) => ({ domain: d.name, creationTime: d.createdAt })),
+      domains: (await services.listDomains()).map((d) => ({ domain: d.name, incoming: d.incoming, creationTime: d.createdAt })),
     }),
   },
   {
@@ -28,7 +29,7 @@ export const domainRoutes: Route[] = [
       const name = param(input, 'domain').toLowerCase();
       const found = (await services.listDomains()).find((d) => d.name === name);
       if (!found) throw notFound(`domain ${name} does not exist`);
-      return { domain: found.name, creationTime: found.createdAt };
+      return { domain: found.name, incoming: found.incoming, creationTime: found.createdAt };
     },
   },
   {

@@ -1,6 +1,7 @@
 /** mailctl domain add|rm|list|set */
 import { addMailDomain } from '../../services';
 import { onOff } from '../args';
+import { UsageError } from '../failure';
 import { tableOrNone, yesNo } from '../output';
 import { arg, type Command } from './types';
 
@@ -43,8 +44,8 @@ export const domainCommands: Command[] = [
       const domains = await ctx.services().listDomains();
       ctx.show({ domains }, () =>
         tableOrNone(
-          ['DOMAIN', 'MASQUERADE', 'CREATED'],
-          domains.map((d) => [d.name, yesNo(d.masquerade), d.createdAt]),
+          ['DOMAIN', 'INCOMING', 'MASQUERADE', 'CREATED'],
+          domains.map((d) => [d.name, yesNo(d.incoming), yesNo(d.masquerade), d.createdAt]),
           'no domains',
         ),
       );
@@ -53,14 +54,21 @@ export const domainCommands: Command[] = [
   {
     noun: 'domain',
     verb: 'set',
-    synopsis: 'NAME --masquerade on|off',
-    summary: 'on: turn off the sender address check',
-    options: { masquerade: { type: 'string' } },
+    synopsis: 'NAME [--incoming on|off] [--masquerade on|off]',
+    summary: 'incoming off: send-only (its addresses refuse mail); masquerade on: no sender address check',
+    options: { incoming: { type: 'string' }, masquerade: { type: 'string' } },
     positionals: one,
     async run(ctx, args) {
-      const allowed = onOff(args.values, 'masquerade');
-      await ctx.services().setMasquerade(arg(args, 0), allowed);
-      await ctx.done(`masquerading ${allowed ? 'on' : 'off'} for ${arg(args, 0)}`, { masquerade: allowed });
+      const given = (['incoming', 'masquerade'] as const).filter((name) => args.values[name] !== undefined);
+      if (given.length === 0) throw new UsageError('give --incoming on|off or --masquerade on|off');
+      // Both values are checked before anything changes (bad input changes nothing).
+      const incoming = given.includes('incoming') ? onOff(args.values, 'incoming') : undefined;
+      const masquerade = given.includes('masquerade') ? onOff(args.values, 'masquerade') : undefined;
+      const services = ctx.services();
+      if (incoming !== undefined) await services.setIncoming(arg(args, 0), incoming);
+      if (masquerade !== undefined) await services.setMasquerade(arg(args, 0), masquerade);
+      const said = given.map((name) => `${name === 'incoming' ? 'incoming mail' : 'masquerading'} ${args.values[name]}`);
+      await ctx.done(`${said.join(', ')} for ${arg(args, 0)}`, { incoming, masquerade });
     },
   },
 ];
