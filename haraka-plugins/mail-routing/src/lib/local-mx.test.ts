@@ -18,4 +18,8 @@ describe('lmtpRecipients (queue entries for our own domains)', () => {
   it('keeps an address that routes nowhere, so LMTP refuses it and the sender hears of it', () => {
     expect(lmtpRecipients(['gone@acme.test'], [{ kind: 'reject', reason: 'unknown' }])).toEqual(['gone@acme.test']);
   });
+
+  it("hands Haraka's DSN to a user of a send-only domain (incoming off) to Dovecot, which still has the mailbox", () => {
+    expect(lmtpRecipients(['alice@acme.test'], [{ kind: 'reject', reason: 'no-incoming' }])).toEqual(['alice@acme.test']);
+  });
 });
