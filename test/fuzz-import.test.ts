@@ -23,7 +23,7 @@ interface Row {
   aliases: string[];
   active: boolean | string;
   /** Extra CSV columns (wrong column count) or a JSON field to replace. */
-  raw?: { columns?: string[]; json?: Record<string, unknown> };
+  raw?: { columns?: string[]; json?: Record<string, unknown>; entry?: unknown };
 }
 
 interface Outcome {
@@ -71,6 +71,7 @@ function spoil(rng: Rng, rows: Row[], csv: boolean): number {
     () => void rows.splice(at, 0, { ...row }),
     () => void (csv ? (row.raw = { columns: rng.pick([['only', 'three', 'cols'], ['a', 'acme.test', 'alice', 'user', '', 'true', 'extra']]) }) : (row.raw = { json: rng.pick([{ name: 5 }, { active: 'yes' }, { extra: 1 }, { aliases: 'x@acme.test' }, { owner: null }]) })),
     () => void (csv ? (row.active = rng.pick(['maybe', 'TRUE!', '2'])) : (row.raw = { json: { aliases: [{ name: 'x' }] } })),
+    () => void (csv ? (row.raw = { columns: ['x' + rng.bytes(rng.int(0, 30)).replace(/[",\r\n]/g, '')] }) : (row.raw = { entry: rng.pick([null, 5, 'alice', [], [null], true]) })),
   ];
   const which = rng.int(0, spoilers.length - 1);
   (spoilers[which] as () => void)();
@@ -99,7 +100,7 @@ function toCsv(rng: Rng, rows: Row[]): { text: string; firstLine: number } {
 }
 
 function toJson(rng: Rng, rows: Row[]): string {
-  const doc = rows.map((r) => ({
+  const doc = rows.map((r) => r.raw && 'entry' in r.raw ? r.raw.entry : ({
     name: r.name, domain: r.domain, owner: r.owner, ownerType: r.ownerType,
     ...(r.aliases.length > 0 || rng.chance(0.5) ? { aliases: r.aliases.map((a) => ({ name: a.split('@')[0], domain: a.split('@')[1] })) } : {}),
     ...(r.active !== true || rng.chance(0.5) ? { active: r.active } : {}),

@@ -123,7 +123,8 @@ export function jsonEntries(document: unknown): ImportEntry[] {
       const message = (validateEntry.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? 'invalid'}`).join('; ');
       problems.push({ line: i + 1, message });
     }
-    const m = item as Partial<ExportedMailbox>;
+    // null, a number or an array is a bad entry too, reported above (found by fuzz-api).
+    const m = (typeof item === 'object' && item !== null ? item : {}) as Partial<ExportedMailbox>;
     const aliases = m.aliases ?? [];
     return { line: i + 1, name: m.name ?? '', domain: m.domain ?? '', owner: m.owner ?? '', ownerType: m.ownerType ?? '', aliases, active: m.active ?? true };
   });
