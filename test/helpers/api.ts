@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import {
   dataPaths,
   loadSettings,
@@ -85,4 +86,15 @@ export async function startTestApi(verifyRelay?: RelayVerifier): Promise<TestApi
   });
   api.url = `http://127.0.0.1:${server.port}`;
   return api;
+}
+
+/** Every row of every table of the store, read through a second read-only connection. */
+export function storeTables(dataDir: string): Record<string, unknown[]> {
+  const db = new Database(dataPaths(dataDir).store, { readonly: true });
+  try {
+    const tables = db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all();
+    return Object.fromEntries(tables.map(({ name }) => [name, db.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).all()]));
+  } finally {
+    db.close();
+  }
 }

@@ -65,3 +65,25 @@ export class Rng {
     }
   }
 }
+
+/** A random JSON value: nulls, wrong types, unicode, huge strings, deep nesting, odd keys. */
+export function randomJson(rng: Rng, depth = 0): unknown {
+  const leaves: (() => unknown)[] = [
+    () => null,
+    () => rng.chance(0.5),
+    () => rng.pick([0, -1, 1.5, 2 ** 53, -(2 ** 31), 1e308, Number.MIN_VALUE]),
+    () => rng.bytes(rng.int(0, 40)),
+    () => rng.pick(['', ' ', 'é', '\u202e', '\ud83d\udce7', '\u0000', '\ufeff', 'ß'.repeat(50), 'alice', 'acme.test', 'true', '1', '__proto__', 'constructor']),
+    () => 'x'.repeat(rng.int(1000, 200_000)),
+  ];
+  if (depth > 3 || rng.chance(0.5)) return rng.pick(leaves)();
+  if (rng.chance(0.05)) return JSON.parse(nestedJson(rng.int(50, 500))) as unknown;
+  if (rng.chance(0.5)) return Array.from({ length: rng.int(0, 5) }, () => randomJson(rng, depth + 1));
+  const keys = ['name', 'domain', 'ownerId', 'members', 'active', 'aliases', '__proto__', 'constructor', '', rng.bytes(rng.int(1, 10))];
+  return Object.fromEntries(Array.from({ length: rng.int(0, 5) }, () => [rng.pick(keys), randomJson(rng, depth + 1)]));
+}
+
+/** `[[[…]]]` / `{"a":{"a":…}}` `depth` deep, as text: recursion in parsers and validators. */
+export function nestedJson(depth: number, kind: 'array' | 'object' = 'array'): string {
+  return kind === 'array' ? `${'['.repeat(depth)}${']'.repeat(depth)}` : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+}

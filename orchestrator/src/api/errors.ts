@@ -3,7 +3,7 @@
  * sentence for people, `code` a stable word for programs, `details` structured
  * extras. Internals (stack traces, SQL, file paths of the server) never leave.
  */
-import { ServiceError, type ServiceErrorCode } from '../services/errors';
+import { jsonErrorAt, ServiceError, type ServiceErrorCode } from '../services/errors';
 
 export type ApiErrorCode =
   | 'bad_json'
@@ -57,8 +57,11 @@ export function toErrorResponse(err: unknown): { status: number; body: ErrorBody
 
 /** express.json()/text() errors carry `type` and `status` (body-parser). */
 function fromBodyParser(err: unknown): ApiError | undefined {
-  const e = err as { type?: unknown; status?: unknown };
-  if (e.type === 'entity.parse.failed') return new ApiError(400, 'bad_json', 'the request body is not valid JSON');
+  const e = err as { type?: unknown; status?: unknown; body?: unknown };
+  if (e.type === 'entity.parse.failed') {
+    const at = typeof e.body === 'string' ? jsonErrorAt(e.body, err) : undefined;
+    return new ApiError(400, 'bad_json', `the request body is not valid JSON${at ? ` at line ${at.line}, column ${at.column}` : ''}`, at ?? {});
+  }
   if (e.type === 'entity.too.large') return new ApiError(413, 'too_large', 'the request body is too large');
   if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') {
     return new ApiError(415, 'unsupported_media_type', 'unsupported body encoding');

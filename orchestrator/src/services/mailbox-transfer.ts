@@ -13,7 +13,7 @@ import { stringify } from 'csv-stringify/sync';
 import { hashPassword } from '../config/passwords';
 import type { Store } from '../store';
 import { generateAppPassword } from './app-credentials';
-import { invalid, ServiceError } from './errors';
+import { invalid, jsonErrorAt, ServiceError } from './errors';
 import { checkImport, type ImportEntry } from './mailbox-import-check';
 
 export const TRANSFER_FORMATS = ['csv', 'json'] as const;
@@ -103,10 +103,13 @@ export function parseImport(text: string, format: TransferFormat): ImportEntry[]
 
 function parseJsonImport(text: string): ImportEntry[] {
   let document: unknown;
+  // A BOM is allowed to be ignored (RFC 8259 §8.1); editors on Windows write one.
+  const json = text.replace(/^\ufeff/, '');
   try {
-    document = JSON.parse(text);
+    document = JSON.parse(json);
   } catch (err) {
-    throw invalid(`the file is not valid JSON: ${(err as Error).message}`);
+    const { line, column } = jsonErrorAt(json, err);
+    throw invalid(`the file is not valid JSON at line ${line}, column ${column}: ${(err as Error).message}`);
   }
   return jsonEntries(document);
 }
@@ -120,7 +123,8 @@ export function jsonEntries(document: unknown): ImportEntry[] {
       const message = (validateEntry.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? 'invalid'}`).join('; ');
       problems.push({ line: i + 1, message });
     }
-    const m = item as Partial<ExportedMailbox>;
+    // null, a number or an array is a bad entry too, reported above (found by fuzz-api).
+    const m = (typeof item === 'object' && item !== null ? item : {}) as Partial<ExportedMailbox>;
     const aliases = m.aliases ?? [];
     return { line: i + 1, name: m.name ?? '', domain: m.domain ?? '', owner: m.owner ?? '', ownerType: m.ownerType ?? '', aliases, active: m.active ?? true };
   });
@@ -131,7 +135,11 @@ export function jsonEntries(document: unknown): ImportEntry[] {
 function parseCsvImport(text: string): ImportEntry[] {
   let records: { record: string[]; info: { lines: number } }[];
   try {
-    records = parse(text, { info: true, relax_column_count: true, skip_empty_lines: true, trim: true, bom: true }) as unknown as typeof records;
+    // Every line ending counts, mixed or not: csv-parse would otherwise keep the first one it
+    // sees, and a CRLF file with one LF line would merge two rows (found by fuzz-import).
+    records = parse(text, {
+      info: true, relax_column_count: true, skip_empty_lines: true, trim: true, bom: true, record_delimiter: ['\r\n', '\n', '\r'],
+    }) as unknown as typeof records;
   } catch (err) {
     throw invalid(`the file is not valid CSV: ${(err as Error).message}`);
   }
