@@ -58,6 +58,14 @@ describe('scanning', () => {
     expect(headerValue(clean, 'X-Spam-Status')).toMatch(/^No, score=-?\d+\.\d required=5\.0/);
   });
 
+  it('records the spam verdict in the event log', async () => {
+    const found = await waitFor('a spam event with GTUBE', async () => {
+      const { events } = await t.services.store.queryEvents({ types: ['spam'], offset: 0, limit: 50 });
+      return events.find((e) => Array.isArray(e.details['tests']) && (e.details['tests'] as string[]).includes('GTUBE'));
+    });
+    expect(found.details).toMatchObject({ scanned: true, required: 5 });
+  });
+
   it('drops X-Spam-* headers the message arrived with', async () => {
     const forged = { 'X-Spam-Flag': 'YES', 'X-Spam-Status': 'Yes, score=99.0', 'X-Spam-Anything': 'x' };
     const headers = await deliver({ subject: unique('forged'), body: 'Nothing to see.', headers: forged }, 'INBOX');

@@ -48,6 +48,7 @@ export class HarakaLogParser {
     if (section === 'mail-routing' && rest.startsWith('lmtp ')) return delivery(fields, base);
     if (section === 'mail-auth' && rest.startsWith('auth ')) return login(fields, base);
     if (section === 'outbound') return outbound(rest, fields, base);
+    if (section === 'mail-spam') return spam(rest, fields, base);
     return undefined;
   }
 
@@ -81,6 +82,28 @@ function delivery(f: Record<string, string>, base: Base): NewEvent | undefined {
   const status = f['status'] ?? 'unknown';
   const message = status === 'delivered' ? `delivered to ${mailbox}` : `delivery to ${mailbox} failed (${status})`;
   return { ...base, type: 'delivery', actor: mailbox, message, details: { status, reply: f['reply'] ?? null } };
+}
+
+/**
+ * mail-spam's verdicts worth a line of their own: a message judged spam (it goes to the
+ * Spam folder, or is refused above the reject threshold — that refusal is also a
+ * `rejection`), and a message delivered unscanned because spamd could not answer.
+ */
+function spam(rest: string, f: Record<string, string>, base: Base): NewEvent | undefined {
+  if (rest.startsWith('message not scanned: ')) {
+    const reason = rest.slice('message not scanned: '.length).trim();
+    return { ...base, type: 'spam', actor: null, message: `delivered without a spam check: ${reason}`, details: { scanned: false, reason } };
+  }
+  if (!rest.startsWith('scanned ') || f['spam'] !== 'true') return undefined;
+  const score = Number(f['score']);
+  const required = Number(f['required']);
+  return {
+    ...base,
+    type: 'spam',
+    actor: null,
+    message: `judged spam (score ${f['score'] ?? '?'}, required ${f['required'] ?? '?'})`,
+    details: { scanned: true, score: Number.isFinite(score) ? score : null, required: Number.isFinite(required) ? required : null, tests: (f['tests'] ?? '').split(',').filter(Boolean) },
+  };
 }
 
 function login(f: Record<string, string>, base: Base): NewEvent | undefined {

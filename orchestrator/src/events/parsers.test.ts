@@ -58,6 +58,20 @@ describe('HarakaLogParser', () => {
     expect(p.parse(`${T} [INFO] [-] [outbound] Transaction delivery for domain: remote.test`)).toBeUndefined();
   });
 
+  it('reads spam verdicts and unscanned deliveries, not ham', () => {
+    const p = new HarakaLogParser();
+    expect(p.parse(`${T} [INFO] [S.1] [mail-spam] scanned score=1004.9 required=5 spam=true tests=GTUBE,MISSING_DATE`)).toMatchObject({
+      type: 'spam',
+      message: 'judged spam (score 1004.9, required 5)',
+      details: { scanned: true, score: 1004.9, required: 5, tests: ['GTUBE', 'MISSING_DATE'] },
+    });
+    expect(p.parse(`${T} [WARN] [S.2] [mail-spam] message not scanned: spamd unreachable (ECONNREFUSED)`)).toMatchObject({
+      type: 'spam',
+      details: { scanned: false, reason: 'spamd unreachable (ECONNREFUSED)' },
+    });
+    expect(p.parse(`${T} [INFO] [S.3] [mail-spam] scanned score=-0.1 required=5 spam=false tests=`)).toBeUndefined();
+  });
+
   it('parses quoted key=value pairs', () => {
     expect(keyValues('a=1 b="two words" c="esc\\"aped" d=')).toEqual({ a: '1', b: 'two words', c: 'esc"aped', d: '' });
   });

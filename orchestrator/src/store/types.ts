@@ -85,7 +85,7 @@ export interface MailboxImportRow {
   aliases: string[];
 }
 
-export const EVENT_TYPES = ['delivery', 'outbound', 'rejection', 'login', 'admin'] as const;
+export const EVENT_TYPES = ['delivery', 'outbound', 'rejection', 'login', 'spam', 'admin'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /** One entry of the event log. */
