@@ -71,6 +71,11 @@ export interface Settings {
   unbound?: { port: number; forwarders: string[] };
   /** Refuse MX clients without forward-confirmed reverse DNS (default: only a header the spam score uses). */
   rdnsReject?: boolean;
+  /**
+   * Spam filtering (spamd + Haraka's mail-spam); default on. Off: no spamd runs, inbound
+   * mail is not scored (for a server behind an upstream filter, or a small machine).
+   */
+  spamFilter?: boolean;
   /** Address every listener binds to. */
   bindAddress: string;
   /** Address the REST API binds to; unset = 127.0.0.1 (it does not follow bindAddress). */
@@ -123,6 +128,7 @@ const fileSchema = {
     dnsServers: { type: 'array', items: { type: 'string', pattern: '^[0-9a-fA-F.:\\[\\]]+$' } },
     dnsTimeoutMs: { type: 'integer', minimum: 100, maximum: 60000 },
     rdnsReject: { type: 'boolean' },
+    spamFilter: { type: 'boolean' },
     unbound: {
       type: 'object',
       additionalProperties: false,
@@ -196,6 +202,7 @@ export function loadSettings(dataDir = defaultDataDir(), env: NodeJS.ProcessEnv 
     maxMessageSize: file.maxMessageSize ?? 25 * 1024 * 1024,
     ...(file.dnsTimeoutMs !== undefined ? { dnsTimeoutMs: file.dnsTimeoutMs } : {}),
     ...(file.rdnsReject !== undefined ? { rdnsReject: file.rdnsReject } : {}),
+    spamFilter: file.spamFilter ?? true,
     tlsMinVersion: file.tlsMinVersion ?? 'TLSv1.2',
     authLimits: { ...DEFAULT_AUTH_LIMITS, ...file.authLimits },
   };

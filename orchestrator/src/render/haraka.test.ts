@@ -81,6 +81,14 @@ describe('renderHarakaFiles', () => {
     expect(names({ ...fixedInput(), xclient: true })[0]).toBe('xclient');
   });
 
+  it('leaves mail-spam out when config.json turns spam filtering off', () => {
+    const names = (input: HarakaInput): string[] => fileOf(input, 'plugins').split('\n').filter((l) => l && !l.startsWith('#'));
+    expect(names(withSettings(fixedInput(), { spamFilter: true }))).toContain('mail-spam');
+    const off = names(withSettings(fixedInput(), { spamFilter: false }));
+    expect(off).not.toContain('mail-spam');
+    expect(off).toContain('mail-routing');
+  });
+
   it('renders the DNSBL zones (default zen.spamhaus.org), the rDNS switch and the DNS timeout', () => {
     expect(fileOf(fixedInput(), 'dns-list.ini')).toContain('\nzones=zen.spamhaus.org\n');
     expect(fileOf({ ...fixedInput(), dnsblZones: ['bl.example.org', 'zen.spamhaus.org'] }, 'dns-list.ini')).toContain('\nzones=bl.example.org,zen.spamhaus.org\n');

@@ -134,6 +134,7 @@ function templateContext(input: HarakaInput): object {
     srs: { secret: input.srsSecret ?? '' },
     internalSubmitPassword: input.internalSubmitPassword ?? '',
     xclient: input.xclient === true,
+    spamFilter: settings.spamFilter !== false,
     authchecks: {
       // Our own lookups follow the stack-wide cap when there is one (seconds, at least 1).
       dnsTimeoutSeconds: Math.max(1, Math.ceil((settings.dnsTimeoutMs ?? 5000) / 1000)),

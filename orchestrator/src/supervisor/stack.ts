@@ -166,7 +166,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       ready: () => probeTcp(host, settings.ports.imap, /^\* OK/),
     });
     // Before Haraka, so the first message is scanned (spamd down later: mail goes on unscanned).
-    await stack.add(spamdSpec(settings, paths, mailUser, env, log('spamd')));
+    if (settings.spamFilter !== false) await stack.add(spamdSpec(settings, paths, mailUser, env, log('spamd')));
+    // The trainer runs sa-learn itself: users' Spam moves keep teaching Bayes with the filter off.
     const trainer = createTrainer(paths, mailUser);
     trainer.start();
     stack.closers.push(() => trainer.stop());
