@@ -4,11 +4,14 @@
  * Meanwhile a sender retries the address (RCPT 550 → RSET → RCPT again, on one connection,
  * reconnecting if the server hangs up), so the figure is "when does the change reach mail
  * routing", CLI start-up included. Also reported: when the CLI process exited.
- * Each way of making the change is a `ChangeVia`; the REST API joins as one when it exists
- * (ENABLE: set BENCH_API_URL; until then it is listed as not available).
+ * Each way of making the change is a `ChangeVia`: the CLI, and the REST API (the stack's own
+ * API on loopback, with the token the stack wrote to secrets/; one HTTP request per change,
+ * a keep-alive connection as an admin tool or panel would hold).
  */
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
+import { dataPaths } from '@mail/orchestrator';
 import { median, printTable, repoRoot, writeResult } from './lib/report';
 import { startBenchStack, type BenchStack } from './lib/stack';
 import { SmtpClient, testMessage } from '../test/helpers/smtp';
@@ -35,12 +38,21 @@ function mailctl(stack: BenchStack, args: string[]): Promise<void> {
 
 export const CHANGE_VIA: ChangeVia[] = [
   { name: 'mailctl', unavailable: () => null, addMailbox: (stack, address) => mailctl(stack, ['mailbox', 'add', address, '--owner', 'alice']) },
-  {
-    name: 'REST API',
-    unavailable: () => (process.env['BENCH_API_URL'] ? 'the API client is not written yet (hook: CHANGE_VIA in bench/latency.ts)' : 'no REST API on this branch'),
-    addMailbox: () => Promise.reject(new Error('not available')),
-  },
+  { name: 'REST API', unavailable: () => null, addMailbox: apiAddMailbox },
 ];
+
+/** POST /api/v1/mail/:domain/mailboxes with the stack's first token; any status but 201 is an error. */
+async function apiAddMailbox(stack: BenchStack, address: string): Promise<void> {
+  const [name, domain] = address.split('@') as [string, string];
+  const token = fs.readFileSync(dataPaths(stack.t.dataDir).apiToken, 'utf8').trim();
+  const res = await fetch(`http://127.0.0.1:${stack.t.ports.api}/api/v1/mail/${domain}/mailboxes`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name, ownerId: 'alice', ownerType: 'user' }),
+  });
+  const text = await res.text();
+  if (res.status !== 201) throw new Error(`API mailbox add ${address}: ${res.status} ${text}`);
+}
 
 /** Retries until the address takes a message; resolves at the 250 after DATA. */
 async function deliverWhenRoutable(port: number, address: string, deadline: number): Promise<bigint> {

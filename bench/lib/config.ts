@@ -1,7 +1,8 @@
 /**
- * BENCH_CONFIG: extra config.json keys (JSON) for every stack a benchmark starts — the hook
- * that turns features on (e.g. spam filtering, SPF/DKIM/DMARC checks, DNSBL once they exist)
- * without touching the benchmark code. Invalid JSON is an error, not silence.
+ * BENCH_CONFIG: extra config.json keys (JSON) for every stack a benchmark starts, over the
+ * benchmark's own choices (e.g. `{"spamFilter":true}` to see `inbound` with spamd, or
+ * `{"dnsTimeoutMs":1000}`) without touching the benchmark code. Invalid JSON is an error,
+ * not silence.
  */
 export function parseBenchConfig(text: string | undefined): Record<string, unknown> {
   if (!text) return {};

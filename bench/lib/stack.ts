@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import { dataPaths } from '@mail/orchestrator';
+import { benchConfig } from './config';
 import { dovecotLmtpSocket } from '../../orchestrator/src/render/dovecot';
 import { populate } from '../../test/helpers/fixtures';
 import { startTestStack, type TestStack } from '../../test/helpers/stack';
@@ -16,9 +17,9 @@ export interface BenchStack {
   ldap: { url: string; baseDn: string; bindDn: string; password: string };
 }
 
-/** `config`: extra config.json keys (the full-pipeline benchmark turns features on here). */
+/** `config`: the benchmark's config.json keys; BENCH_CONFIG is merged over them. */
 export async function startBenchStack(config: Record<string, unknown> = {}, env: Record<string, string> = {}): Promise<BenchStack> {
-  const t = await startTestStack(config, env);
+  const t = await startTestStack({ ...config, ...benchConfig() }, env);
   await populate(t.services);
   const paths = dataPaths(t.dataDir);
   const baseDn = 'dc=cloudron';
