@@ -7,12 +7,12 @@
  */
 import { formatAddress, parseAddress } from '@mail/core';
 import {
+  directoryPlugin,
   AUTH_NOTE,
   authNote,
   callOnce,
   CONTINUE,
   DIRECTORY_TEMPFAIL,
-  DirectoryHolder,
   envelopeAddress,
   guardHook,
   HookCode,
@@ -21,7 +21,6 @@ import {
   isInternalSubmission,
   logHookError,
   settle,
-  watchPluginConfig,
   type Connection,
   type HarakaPlugin,
   type HookAnswer,
@@ -34,12 +33,7 @@ import { askPolicy, LOCKED_OUT, reportOutcome, type PolicySubject } from './lib/
 import { declaredSizeTooBig, sizeReply, TOO_BIG, TOO_MANY_RECIPIENTS, tooManyRecipients, setSizeLimit } from './lib/message-limits';
 import { answerForSender, describeDecision, judgeSender, type SenderDecision } from './lib/sender-check';
 
-interface AuthState {
-  config: AuthConfig;
-  directory: DirectoryHolder;
-}
-
-export type AuthPlugin = HarakaPlugin & { mailAuth?: AuthState };
+export type AuthPlugin = HarakaPlugin;
 
 /** auth_base's verdict callback: valid, and optionally the reply to send. */
 type PasswordVerdict = (valid: boolean, reply?: { code: number; message: string }) => void;
@@ -50,10 +44,9 @@ const AUTH_BASE = 'auth/auth_base';
 /** Tells auth_base not to keep the password in `connection.notes.auth_passwd`. */
 export const blankout_password = true;
 
-function stateOf(plugin: AuthPlugin): AuthState {
-  if (!plugin.mailAuth) throw new Error('mail-auth: configuration not loaded');
-  return plugin.mailAuth;
-}
+const auth = directoryPlugin({ name: 'mail-auth', configFile: CONFIG_FILE, parse: parseAuthConfig });
+const stateOf = auth.stateOf;
+export const { hook_init_master, hook_init_child, shutdown } = auth;
 
 function authenticatedUser(connection: Connection): string | undefined {
   return authNote(connection)?.user;
@@ -71,22 +64,7 @@ function sessionFacts(plugin: AuthPlugin, connection: Connection): SessionFacts 
 
 export function register(this: AuthPlugin): void {
   this.inherits(AUTH_BASE);
-  const directory = new DirectoryHolder();
-  watchPluginConfig(this, CONFIG_FILE, parseAuthConfig, (config) => {
-    directory.configure(config.directory);
-    this.mailAuth = { config, directory };
-  });
-}
-
-const openDirectory = async (plugin: AuthPlugin): Promise<HookAnswer> => {
-  stateOf(plugin).directory.open();
-  return CONTINUE;
-};
-export const hook_init_master = guardHook('init_master', openDirectory);
-export const hook_init_child = guardHook('init_child', openDirectory);
-
-export function shutdown(this: AuthPlugin): void {
-  this.mailAuth?.directory.close().catch(() => undefined);
+  auth.watch(this);
 }
 
 /** EHLO: `AUTH PLAIN LOGIN` on the submission ports inside TLS; a failure just hides AUTH. */

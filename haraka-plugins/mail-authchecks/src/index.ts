@@ -9,13 +9,13 @@
  */
 import dns from 'node:dns';
 import {
+  directoryPlugin,
   CONTINUE,
   DIRECTORY_TEMPFAIL,
-  DirectoryHolder,
   guardHook,
   HookCode,
-  watchPluginConfig,
   type Connection,
+  type DirectoryState,
   type HarakaPlugin,
   type HookAnswer,
   type MailParams,
@@ -26,42 +26,31 @@ import { antiSpoofVerdict } from './lib/antispoof';
 import { CONFIG_FILE, parseAuthChecksConfig, type AuthChecksConfig } from './lib/config';
 import { checkMessage, envelopeSpf, spoofAnswer, stripForgedHeaders } from './message-checks';
 
-interface AuthChecksState {
-  config: AuthChecksConfig;
-  directory: DirectoryHolder;
+interface AuthChecksState extends DirectoryState<AuthChecksConfig> {
   /** Created after the DNS preload pinned the servers; per-query timeout from the config. */
   resolver: dns.promises.Resolver;
   recheck: RecheckState;
 }
 
-export type AuthChecksPlugin = HarakaPlugin & { mailAuthChecks?: AuthChecksState };
+export type AuthChecksPlugin = HarakaPlugin;
 
-function stateOf(plugin: AuthChecksPlugin): AuthChecksState {
-  if (!plugin.mailAuthChecks) throw new Error('mail-authchecks: configuration not loaded');
-  return plugin.mailAuthChecks;
-}
+const authChecks = directoryPlugin<AuthChecksConfig, AuthChecksState>({
+  name: 'mail-authchecks',
+  configFile: CONFIG_FILE,
+  parse: parseAuthChecksConfig,
+  build: (_plugin, state, previous) => ({
+    ...state,
+    resolver: new dns.promises.Resolver({ timeout: state.config.dnsTimeoutMs, tries: 2 }),
+    recheck: previous?.recheck ?? { lastAt: undefined, zonesKey: '' },
+  }),
+});
+const stateOf = authChecks.stateOf;
+export const { hook_init_master, hook_init_child, shutdown } = authChecks;
 
 export function register(this: AuthChecksPlugin): void {
-  const directory = new DirectoryHolder();
-  const recheck: RecheckState = { lastAt: undefined, zonesKey: '' };
-  watchPluginConfig(this, CONFIG_FILE, parseAuthChecksConfig, (config) => {
-    directory.configure(config.directory);
-    const resolver = new dns.promises.Resolver({ timeout: config.dnsTimeoutMs, tries: 2 });
-    this.mailAuthChecks = { config, directory, resolver, recheck };
-  });
+  authChecks.watch(this);
   // Before every other connect hook (dns-list's included), whatever the plugin order.
   this.register_hook('connect', 'check_connect', -100);
-}
-
-const openDirectory = async (plugin: AuthChecksPlugin): Promise<HookAnswer> => {
-  stateOf(plugin).directory.open();
-  return CONTINUE;
-};
-export const hook_init_master = guardHook('init_master', openDirectory);
-export const hook_init_child = guardHook('init_child', openDirectory);
-
-export function shutdown(this: AuthChecksPlugin): void {
-  this.mailAuthChecks?.directory.close().catch(() => undefined);
 }
 
 function mailauthResolver(state: AuthChecksState): DNSResolver {

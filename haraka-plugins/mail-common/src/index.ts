@@ -5,5 +5,6 @@ export * from './hook-guard';
 export * from './plugin-config';
 export * from './directory';
 export * from './directory-holder';
+export * from './directory-plugin';
 export * from './ldap-entries';
 export * from './internal-submitter';

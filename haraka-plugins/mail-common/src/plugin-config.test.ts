@@ -1,4 +1,5 @@
 import type { HarakaPlugin, IniFile } from './haraka';
+import { pluginReading } from '../testing/config-plugin';
 import { IniReader, PluginConfigError, readDirectoryConfig, watchPluginConfig } from './plugin-config';
 
 const INI: IniFile = {
@@ -24,23 +25,6 @@ describe('IniReader', () => {
 });
 
 describe('watchPluginConfig', () => {
-  function pluginReading(files: IniFile[]): { plugin: HarakaPlugin; reload: () => void; errors: string[] } {
-    let onChange: () => void = () => undefined;
-    const errors: string[] = [];
-    const plugin = {
-      config: {
-        get: (_name: string, _type: string, _opts: object, cb: () => void) => {
-          onChange = cb;
-          const next = files.shift();
-          if (!next) throw new Error('no more files');
-          return next;
-        },
-      },
-      logerror: (m: string) => void errors.push(m),
-    } as unknown as HarakaPlugin;
-    return { plugin, reload: () => onChange(), errors };
-  }
-
   it('applies the file, then each good reload; keeps the last good one on a bad reload', () => {
     const applied: number[] = [];
     const { plugin, reload, errors } = pluginReading([{ main: { n: 1 } }, { main: { n: 'bad' } }, { main: { n: 3 } }]);

@@ -8,14 +8,13 @@
  * the sender) rather than sent. Only Haraka glue lives here.
  */
 import {
+  directoryPlugin,
   CONTINUE,
   DIRECTORY_TEMPFAIL,
-  DirectoryHolder,
   envelopeAddress,
   guardHook,
   HookCode,
   logHookError,
-  watchPluginConfig,
   type Connection,
   type GetMxNext,
   type HarakaPlugin,
@@ -26,37 +25,16 @@ import type { Relay } from '@mail/core';
 import { CONFIG_FILE, parseRelayPluginConfig, type RelayPluginConfig } from './lib/config';
 import { describeRoute, relayRoute } from './lib/relay-route';
 
-interface RelayState {
-  config: RelayPluginConfig;
-  directory: DirectoryHolder;
-}
+export type RelayPlugin = HarakaPlugin;
 
-export type RelayPlugin = HarakaPlugin & { mailRelay?: RelayState };
-
-function stateOf(plugin: RelayPlugin): RelayState {
-  if (!plugin.mailRelay) throw new Error('mail-relay: configuration not loaded');
-  return plugin.mailRelay;
-}
+const relay = directoryPlugin({ name: 'mail-relay', configFile: CONFIG_FILE, parse: parseRelayPluginConfig });
+const stateOf = relay.stateOf;
+export const { hook_init_master, hook_init_child, shutdown } = relay;
 
 export function register(this: RelayPlugin): void {
-  const directory = new DirectoryHolder();
-  watchPluginConfig(this, CONFIG_FILE, parseRelayPluginConfig, (config) => {
-    directory.configure(config.directory);
-    this.mailRelay = { config, directory };
-  });
+  relay.watch(this);
   // After mail-outbound's DKIM scoping (-100), before mail-routing's delivery (0).
   this.register_hook('queue_outbound', 'drop_for_noop_relay', -50);
-}
-
-const openDirectory = async (plugin: RelayPlugin): Promise<HookAnswer> => {
-  stateOf(plugin).directory.open();
-  return CONTINUE;
-};
-export const hook_init_master = guardHook('init_master', openDirectory);
-export const hook_init_child = guardHook('init_child', openDirectory);
-
-export function shutdown(this: RelayPlugin): void {
-  this.mailRelay?.directory.close().catch(() => undefined);
 }
 
 function relayOf(plugin: RelayPlugin, domain: string): Promise<Relay | undefined> {

@@ -7,15 +7,14 @@
 import os from 'node:os';
 import { PassThrough } from 'node:stream';
 import {
+  directoryPlugin,
   CONTINUE,
   DIRECTORY_TEMPFAIL,
-  DirectoryHolder,
   envelopeAddress,
   guardHook,
   HookCode,
   isInternalSubmission,
   logHookError,
-  watchPluginConfig,
   type Connection,
   type GetMxNext,
   type HarakaAddress,
@@ -41,38 +40,24 @@ import { headerValues } from './forward-queue';
 import { sieveForwardSender } from './lib/sieve-forward';
 import { srsRecipientsHook } from './srs-outbound';
 
-interface RoutingState {
-  config: RoutingConfig;
-  directory: DirectoryHolder;
-}
+export type RoutingPlugin = HarakaPlugin;
 
-export type RoutingPlugin = HarakaPlugin & { mailRouting?: RoutingState };
-
-function stateOf(plugin: RoutingPlugin): RoutingState {
-  if (!plugin.mailRouting) throw new Error('mail-routing: configuration not loaded');
-  return plugin.mailRouting;
-}
+const routing = directoryPlugin({
+  name: 'mail-routing',
+  configFile: CONFIG_FILE,
+  parse: parseRoutingConfig,
+  build: (plugin, state) => {
+    if (worstCaseDeliveryMs(state.config.lmtp) >= plugin.timeout * 1000) {
+      plugin.logwarn(`plugin timeout ${plugin.timeout}s is shorter than a worst-case LMTP delivery; raise mail-routing.timeout`);
+    }
+    return state;
+  },
+});
+const stateOf = routing.stateOf;
+export const { hook_init_master, hook_init_child, shutdown } = routing;
 
 export function register(this: RoutingPlugin): void {
-  const directory = new DirectoryHolder();
-  watchPluginConfig(this, CONFIG_FILE, parseRoutingConfig, (config) => {
-    directory.configure(config.directory);
-    this.mailRouting = { config, directory };
-    if (worstCaseDeliveryMs(config.lmtp) >= this.timeout * 1000) {
-      this.logwarn(`plugin timeout ${this.timeout}s is shorter than a worst-case LMTP delivery; raise mail-routing.timeout`);
-    }
-  });
-}
-
-const openDirectory = async (plugin: RoutingPlugin): Promise<HookAnswer> => {
-  stateOf(plugin).directory.open();
-  return CONTINUE;
-};
-export const hook_init_master = guardHook('init_master', openDirectory);
-export const hook_init_child = guardHook('init_child', openDirectory);
-
-export function shutdown(this: RoutingPlugin): void {
-  this.mailRouting?.directory.close().catch(() => undefined);
+  routing.watch(this);
 }
 
 function transactionOf(connection: Connection): Transaction {

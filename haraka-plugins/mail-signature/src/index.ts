@@ -7,13 +7,12 @@
  * what is appended and where). Only Haraka glue lives here.
  */
 import {
+  directoryPlugin,
   CONTINUE,
   DIRECTORY_TEMPFAIL,
-  DirectoryHolder,
   DSN,
   guardHook,
   HookCode,
-  watchPluginConfig,
   type Connection,
   type DomainSignature,
   type HarakaPlugin,
@@ -27,35 +26,14 @@ import { signHtmlPart, signTextPart, type SignResult } from './lib/signature';
 /** Our transaction note (STYLE 2): whether this plugin's body filters are on. */
 const FILTERS_NOTE = 'mail_signature_filters';
 
-interface SignatureState {
-  config: SignatureConfig;
-  directory: DirectoryHolder;
-}
+export type SignaturePlugin = HarakaPlugin;
 
-export type SignaturePlugin = HarakaPlugin & { mailSignature?: SignatureState };
-
-function stateOf(plugin: SignaturePlugin): SignatureState {
-  if (!plugin.mailSignature) throw new Error('mail-signature: configuration not loaded');
-  return plugin.mailSignature;
-}
+const signature = directoryPlugin({ name: 'mail-signature', configFile: CONFIG_FILE, parse: parseSignatureConfig });
+const stateOf = signature.stateOf;
+export const { hook_init_master, hook_init_child, shutdown } = signature;
 
 export function register(this: SignaturePlugin): void {
-  const directory = new DirectoryHolder();
-  watchPluginConfig(this, CONFIG_FILE, parseSignatureConfig, (config) => {
-    directory.configure(config.directory);
-    this.mailSignature = { config, directory };
-  });
-}
-
-const openDirectory = async (plugin: SignaturePlugin): Promise<HookAnswer> => {
-  stateOf(plugin).directory.open();
-  return CONTINUE;
-};
-export const hook_init_master = guardHook('init_master', openDirectory);
-export const hook_init_child = guardHook('init_child', openDirectory);
-
-export function shutdown(this: SignaturePlugin): void {
-  this.mailSignature?.directory.close().catch(() => undefined);
+  signature.watch(this);
 }
 
 /** Registers one filter per signed part type; outcomes are counted in the results. */
