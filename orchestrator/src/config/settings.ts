@@ -82,6 +82,8 @@ export interface Settings {
   apiBindAddress?: string;
   /** Days the event log keeps an event; unset = 14. */
   eventLogRetentionDays?: number;
+  /** Each service's log in logs/ is rotated at maxMegabytes, `keep` old files kept (loadSettings sets it). */
+  logRotation?: { maxMegabytes: number; keep: number };
   ports: Ports;
   ldap: { baseDn: string };
   /** Largest message accepted, in bytes. */
@@ -142,6 +144,11 @@ const fileSchema = {
     bindAddress: { type: 'string', minLength: 1 },
     apiBindAddress: { type: 'string', minLength: 1 },
     eventLogRetentionDays: { type: 'integer', minimum: 1, maximum: 3650 },
+    logRotation: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { maxMegabytes: { type: 'integer', minimum: 1, maximum: 102400 }, keep: { type: 'integer', minimum: 1, maximum: 100 } },
+    },
     ports: {
       type: 'object',
       additionalProperties: false,
@@ -165,7 +172,8 @@ const fileSchema = {
 /** The local resolver's default port (unprivileged, loopback only). */
 export const DEFAULT_UNBOUND_PORT = 2553;
 
-type FileSettings = Partial<Omit<Settings, 'dataDir' | 'ports' | 'ldap' | 'unbound' | 'authLimits'>> & {
+type FileSettings = Partial<Omit<Settings, 'dataDir' | 'ports' | 'ldap' | 'unbound' | 'authLimits' | 'logRotation'>> & {
+  logRotation?: { maxMegabytes?: number; keep?: number };
   unbound?: { enabled: boolean; port?: number; forwarders?: string[] };
   ports?: Partial<Ports>;
   authLimits?: Partial<AuthLimits>;
@@ -197,6 +205,7 @@ export function loadSettings(dataDir = defaultDataDir(), env: NodeJS.ProcessEnv 
     bindAddress: file.bindAddress ?? '127.0.0.1',
     apiBindAddress: file.apiBindAddress ?? '127.0.0.1',
     eventLogRetentionDays: file.eventLogRetentionDays ?? 14,
+    logRotation: { maxMegabytes: file.logRotation?.maxMegabytes ?? 50, keep: file.logRotation?.keep ?? 5 },
     ports: { ...DEFAULT_PORTS, ...file.ports },
     ldap: { baseDn: file.ldap?.baseDn ?? 'dc=cloudron' },
     maxMessageSize: file.maxMessageSize ?? 25 * 1024 * 1024,

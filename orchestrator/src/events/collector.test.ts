@@ -42,6 +42,26 @@ it('reads appended whole lines once, keeps its place across a restart, rereads a
   expect(await actors()).toEqual(['a@x.test', 'b@x.test', 'c@x.test', 'd@x.test']);
 });
 
+it('follows a rotation (FILE became FILE.1): the rest of FILE.1 first, then the new FILE, each line once', async () => {
+  const log = path.join(dir, 'haraka.log');
+  fs.writeFileSync(log, delivered('a@x.test'));
+  expect(await collector.collect()).toBe(1);
+  fs.appendFileSync(log, delivered('b@x.test'));
+  fs.renameSync(log, `${log}.1`);
+  // Rotated, the new file not written yet: b is read from FILE.1, and only once.
+  expect(await collector.collect()).toBe(1);
+  expect(await collector.collect()).toBe(0);
+  fs.writeFileSync(log, delivered('c@x.test'));
+  expect(await collector.collect()).toBe(1);
+  // Rotated again with lines left in both files, the old .1 now .2.
+  fs.appendFileSync(log, delivered('d@x.test'));
+  fs.renameSync(`${log}.1`, `${log}.2`);
+  fs.renameSync(log, `${log}.1`);
+  fs.writeFileSync(log, delivered('e@x.test'));
+  expect(await collector.collect()).toBe(2);
+  expect(await actors()).toEqual(['a@x.test', 'b@x.test', 'c@x.test', 'd@x.test', 'e@x.test']);
+});
+
 it('reads Dovecot logins too', async () => {
   fs.writeFileSync(path.join(dir, 'dovecot.log'), 'Dec 06 03:59:23 imap-login: Info: Login: user=<carol@acme.test>, method=PLAIN, rip=127.0.0.1, lip=127.0.0.1, TLS\n');
   expect(await collector.collect()).toBe(1);

@@ -3,8 +3,10 @@
  * dovecot.log): every second it reads what was appended since the last time, from an
  * offset kept in the store (server_settings `eventLog.offsets`), so a restart neither
  * loses nor repeats lines (a crash between the two writes may repeat one batch).
- * A file that shrank or was replaced is read again from its start. Every hour, events
- * older than the retention are pruned.
+ * A file that shrank or was replaced is read again from its start; when it was replaced
+ * by the supervisor's rotation (log-sink.ts: FILE became FILE.1), the rest of FILE.1 is
+ * read first, so no line is lost to a rotation. Every hour, events older than the
+ * retention are pruned.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -62,10 +64,12 @@ async function collectOnce(store: Store, sources: Source[]): Promise<number> {
   const offsets = JSON.parse((await store.getServerSetting(OFFSETS_KEY)) ?? '{}') as Offsets;
   const events: NewEvent[] = [];
   for (const source of sources) {
-    const next = readNewLines(source.file, offsets[source.file]);
-    if (!next) continue;
-    offsets[source.file] = next.position;
-    for (const line of next.lines) {
+    const last = offsets[source.file];
+    const rest = last ? restOfRotated(source.file, last) : { lines: [], position: last };
+    if (rest.position) offsets[source.file] = rest.position;
+    const next = readNewLines(source.file, rest.position);
+    if (next) offsets[source.file] = next.position;
+    for (const line of [...rest.lines, ...(next?.lines ?? [])]) {
       const event = source.parse(line);
       if (event) events.push(event);
     }
@@ -73,6 +77,27 @@ async function collectOnce(store: Store, sources: Source[]): Promise<number> {
   if (events.length > 0) await store.addEvents(events);
   await store.setServerSetting(OFFSETS_KEY, JSON.stringify(offsets));
   return events.length;
+}
+
+/**
+ * When FILE is no longer the file the offset was kept for but FILE.1 is (rotated since the
+ * last read): the complete lines FILE.1 holds past the offset, and the position after them
+ * (still FILE.1's inode, so the next read of FILE starts at its beginning).
+ */
+function restOfRotated(file: string, last: Offsets[string]): { lines: string[]; position: Offsets[string] } {
+  const lines: string[] = [];
+  try {
+    if (fs.statSync(file).ino === last.ino) return { lines, position: last };
+  } catch {
+    // FILE not there yet after the rename: FILE.1 may still hold the rest
+  }
+  let position = last;
+  for (;;) {
+    const next = readNewLines(`${file}.1`, position);
+    if (!next || next.position.ino !== last.ino || next.lines.length === 0) return { lines, position };
+    lines.push(...next.lines);
+    position = next.position;
+  }
 }
 
 function readNewLines(file: string, last: Offsets[string] | undefined): { lines: string[]; position: Offsets[string] } | undefined {

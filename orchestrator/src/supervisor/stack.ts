@@ -47,7 +47,8 @@ export class Stack {
   }
 
   async add(spec: ProcessSpec): Promise<void> {
-    const proc = new SupervisedProcess(spec);
+    const rotation = this.settings.logRotation;
+    const proc = new SupervisedProcess({ ...(rotation ? { logRotation: { maxBytes: rotation.maxMegabytes * 1024 * 1024, keep: rotation.keep } } : {}), ...spec });
     this.processes.push(proc);
     proc.on('state', () => this.writeState());
     await proc.start();

@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
-import { LogSink } from './log-sink';
+import { LogSink, type LogRotation } from './log-sink';
 import { waitUntil } from './probes';
 
 export type ProcessState = 'starting' | 'running' | 'restarting' | 'stopped' | 'failed';
@@ -22,6 +22,8 @@ export interface ProcessSpec {
   gid?: number;
   /** stdout and stderr are appended here (through the supervisor: log-sink.ts). */
   logFile: string;
+  /** When logFile is rotated (the stack sets it from config.json); absent: never. */
+  logRotation?: LogRotation;
   ready: () => Promise<boolean>;
   startTimeoutMs?: number;
   stopTimeoutMs?: number;
@@ -46,7 +48,7 @@ export class SupervisedProcess extends EventEmitter {
 
   constructor(readonly spec: ProcessSpec) {
     super();
-    this.log = new LogSink(spec.logFile);
+    this.log = new LogSink(spec.logFile, spec.logRotation);
   }
 
   get pid(): number | null {
