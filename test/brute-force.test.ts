@@ -109,6 +109,11 @@ describe.each([
     expect(lockouts().filter((l) => l['key'] === attacker)).toEqual([
       expect.objectContaining({ event: 'auth-lockout', scope: 'ip', failures: 4, lockSeconds: LIMITS.lockSeconds }),
     ]);
+    // … and the event log (the orchestrator reads the bridge's log every second).
+    const event = await waitFor(`the ${attacker} lockout in the event log`, async () =>
+      (await t.services.store.queryEvents({ types: ['lockout'], offset: 0, limit: 100 })).events.find((e) => e.remote === attacker),
+    );
+    expect(event).toMatchObject({ source: 'ldap-bridge', actor: victim, details: { scope: 'ip', key: attacker, failures: 4, lockSeconds: LIMITS.lockSeconds } });
   });
 
   it('still lets another account in from another address', async () => {
@@ -123,6 +128,9 @@ describe('one limiter across protocols', () => {
       expect((await attempt(`127.0.1.${i + 1}`, 'team@acme.test', `wrong-${i}`)).ok).toBe(false);
     }
     await waitFor('the account lockout', () => lockouts().find((l) => l['scope'] === 'account' && l['key'] === 'team@acme.test'));
+    await waitFor('the account lockout in the event log', async () =>
+      (await t.services.store.queryEvents({ types: ['lockout'], offset: 0, limit: 100 })).events.find((e) => e.details['scope'] === 'account' && e.actor === 'team@acme.test'),
+    );
     // The right password (a member's) from a fresh address is refused on every protocol now.
     expect((await imapLogin('127.0.1.50', 'team@acme.test', PASSWORDS.alice)).ok).toBe(false);
     expect((await smtpLogin('127.0.1.51', 'team@acme.test', PASSWORDS.bob)).reply).toMatch(/^454 /);

@@ -1,6 +1,6 @@
 /**
  * Crash safety (issue 6, Reliability): SMTP load on port 25 from an MTA-like client
- * (test/helpers/load-generator.ts) while Haraka, Dovecot and the LDAP bridge are each
+ * (test/helpers/load-generator.ts) while Haraka, Dovecot, the LDAP bridge and spamd are each
  * killed with SIGKILL. The supervisor restarts each; afterwards every message that got
  * 250 is in each of its recipients' maildirs exactly once, every 4xx/lost message was
  * retried and delivered, and duplicates appear only where the client lost the

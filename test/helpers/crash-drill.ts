@@ -13,13 +13,14 @@ import { scanMaildir, type MaildirScan } from './maildir';
 import type { TestStack } from './stack';
 import { waitFor } from './wait';
 
-/** Kill order. spamd joins as one more name here once the supervisor runs it. */
-export const CRASH_VICTIMS = ['haraka', 'dovecot', 'ldap-bridge'] as const;
+/** Kill order (the issue's): the stack runs as shipped, spamd included. */
+export const CRASH_VICTIMS = ['haraka', 'dovecot', 'ldap-bridge', 'spamd'] as const;
 
 /**
  * When to pull the trigger: as some session reaches this step, so the kill lands in
  * the window that matters — after the final "." (Haraka mid-delivery, Dovecot
- * mid-LMTP) or at RCPT (the routing lookup in the LDAP bridge). Other names: end-of-data.
+ * mid-LMTP, spamd mid-scan) or at RCPT (the routing lookup in the LDAP bridge). Other
+ * names: end-of-data.
  */
 const KILL_AT: Record<string, Stage> = { 'ldap-bridge': 'rcpt' };
 

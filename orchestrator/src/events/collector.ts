@@ -1,6 +1,6 @@
 /**
  * Feeds the event log from the logs the supervisor writes (data/logs/haraka.log,
- * dovecot.log): every second it reads what was appended since the last time, from an
+ * dovecot.log, ldap-bridge.log): every second it reads what was appended since the last time, from an
  * offset kept in the store (server_settings `eventLog.offsets`), so a restart neither
  * loses nor repeats lines (a crash between the two writes may repeat one batch).
  * A file that shrank or was replaced is read again from its start; when it was replaced
@@ -11,6 +11,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { NewEvent, Store } from '../store';
+import { parseBridgeLine } from './parse-bridge';
 import { parseDovecotLine } from './parse-dovecot';
 import { HarakaLogParser } from './parse-haraka';
 
@@ -40,6 +41,7 @@ export function startEventCollector(store: Store, logsDir: string, retentionDays
   const sources: Source[] = [
     { file: path.join(logsDir, 'haraka.log'), parse: (line) => haraka.parse(line) },
     { file: path.join(logsDir, 'dovecot.log'), parse: (line) => parseDovecotLine(line) },
+    { file: path.join(logsDir, 'ldap-bridge.log'), parse: parseBridgeLine },
   ];
   let running: Promise<number> | undefined;
   const collector: EventCollector = {

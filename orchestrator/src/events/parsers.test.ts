@@ -1,4 +1,5 @@
-/** Log lines as Haraka 3.3.4 and Dovecot 2.3 write them (copied from test runs) → events. */
+/** Log lines as Haraka 3.3.4, Dovecot 2.3 and the LDAP bridge write them (copied from test runs) → events. */
+import { parseBridgeLine } from './parse-bridge';
 import { dovecotTime, parseDovecotLine } from './parse-dovecot';
 import { HarakaLogParser, keyValues } from './parse-haraka';
 
@@ -102,5 +103,34 @@ describe('parseDovecotLine', () => {
   it('dates a line without a year in the right year', () => {
     expect(dovecotTime('Dec 31 23:59:00', new Date('2027-01-01T00:05:00Z'))).toBe('2026-12-31T23:59:00.000Z');
     expect(dovecotTime('Jan  1 00:01:00', new Date('2027-01-01T00:05:00Z'))).toBe('2027-01-01T00:01:00.000Z');
+  });
+});
+
+describe('parseBridgeLine', () => {
+  const ip =
+    '{"time":"2026-12-06T17:30:02.118Z","service":"ldap-bridge","event":"auth-lockout","scope":"ip","key":"127.0.0.21","failures":4,"lockSeconds":600,"until":"2026-12-06T17:40:02.118Z","protocol":"imap","remote":"127.0.0.21","login":"bob@acme.test"}';
+  const account =
+    '{"time":"2026-12-06T17:31:10.000Z","service":"ldap-bridge","event":"auth-lockout","scope":"account","key":"team@acme.test","failures":6,"lockSeconds":600,"until":"2026-12-06T17:41:10.000Z","protocol":"smtp","remote":"127.0.1.6","login":"team@acme.test"}';
+
+  it('turns an address lockout into a lockout event with the address as remote', () => {
+    expect(parseBridgeLine(ip)).toEqual({
+      time: '2026-12-06T17:30:02.118Z', type: 'lockout', source: 'ldap-bridge', actor: 'bob@acme.test', remote: '127.0.0.21',
+      message: 'address 127.0.0.21 locked out for 600 s after 4 failed logins (last over imap)',
+      details: { scope: 'ip', key: '127.0.0.21', failures: 4, lockSeconds: 600, until: '2026-12-06T17:40:02.118Z', protocol: 'imap' },
+    });
+  });
+
+  it('turns an account lockout into a lockout event with the account as actor', () => {
+    expect(parseBridgeLine(account)).toMatchObject({
+      actor: 'team@acme.test', remote: '127.0.1.6', message: 'account team@acme.test locked out for 600 s after 6 failed logins (last over smtp)',
+      details: { scope: 'account', failures: 6 },
+    });
+  });
+
+  it('ignores every other line, and broken ones', () => {
+    expect(parseBridgeLine('{"time":"2026-12-06T17:29:00.000Z","service":"ldap-bridge","event":"listening","host":"127.0.0.1","port":3890}')).toBeUndefined();
+    expect(parseBridgeLine('{"event":"auth-lockout",')).toBeUndefined();
+    expect(parseBridgeLine('{"event":"search","filter":"(mail=\\"auth-lockout\\")"}')).toBeUndefined();
+    expect(parseBridgeLine('')).toBeUndefined();
   });
 });

@@ -85,7 +85,7 @@ export interface MailboxImportRow {
   aliases: string[];
 }
 
-export const EVENT_TYPES = ['delivery', 'outbound', 'rejection', 'login', 'spam', 'admin'] as const;
+export const EVENT_TYPES = ['delivery', 'outbound', 'rejection', 'login', 'lockout', 'spam', 'admin'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /** One entry of the event log. */
@@ -94,7 +94,7 @@ export interface EventRow {
   /** ISO 8601, UTC. */
   time: string;
   type: EventType;
-  /** Who reported it: haraka, dovecot, api, mailctl. */
+  /** Who reported it: haraka, dovecot, ldap-bridge, api, mailctl. */
   source: string;
   /** The user, mailbox or API token concerned, when known. */
   actor: string | null;

@@ -5,7 +5,7 @@
  * line when following.
  */
 import { checkEventTypes, searchEvents } from '../../services';
-import type { EventRow } from '../../store';
+import { EVENT_TYPES, type EventRow } from '../../store';
 import { commaList, flag, optionalString } from '../args';
 import type { CommandContext } from '../context';
 import { UsageError } from '../failure';
@@ -41,7 +41,7 @@ async function follow(ctx: CommandContext, filter: { types: string[]; search?: s
 
 export const eventsCommand: Command = {
   noun: 'events',
-  synopsis: '[--type delivery,outbound,rejection,login,admin] [--search S] [--limit N] [--follow]',
+  synopsis: `[--type ${EVENT_TYPES.join(',')}] [--search S] [--limit N] [--follow]`,
   summary: 'the event log (newest --limit, default 50)',
   options: { type: { type: 'string' }, search: { type: 'string' }, limit: { type: 'string' }, follow: { type: 'boolean' } },
   positionals: { min: 0, max: 0 },
